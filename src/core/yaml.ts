@@ -1,0 +1,106 @@
+/**
+ * YAML with positions. Every value keeps the line and column it came from, so a schema error
+ * deep inside `threats.yaml` points at the line a person has to change.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+
+export const yamlRules = {
+  'yaml/syntax': { severity: 'error', description: 'The file is not valid YAML.' },
+  'yaml/duplicate-key': { severity: 'error', description: 'A mapping repeats a key; YAML keeps only one.' },
+  'yaml/alias-bomb': { severity: 'error', description: 'Aliases expand beyond a safe size (a "billion laughs" document).' },
+  'yaml/empty': { severity: 'error', description: 'The file is empty.' },
+} as const satisfies Record<string, RuleInfo>;
+
+/** A path into a parsed document: map keys and sequence indexes. */
+export type DocPath = readonly PropertyKey[];
+
+export interface YamlResult {
+  /** The plain JavaScript value, or `undefined` when the file could not be parsed. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+  /** The 1-based line and column of the deepest node that exists along `path`. */
+  locate(path: DocPath): { line: number; column: number };
+}
+
+/** Aliases beyond this count are refused: enough for real documents, far too few for a bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses YAML text. Never throws: syntax errors, duplicate keys and alias bombs become diagnostics.
+ * `lineOffset` shifts reported lines when the YAML is embedded (frontmatter starts on line 2).
+ */
+export function parseYaml(text: string, file: string, lineOffset = 0): YamlResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line + lineOffset, column: pos.col };
+  };
+  const locate = (path: DocPath) => at(nodeAt(doc.contents, path)?.range?.[0] ?? 0);
+  const diagnostics: Diagnostic[] = [];
+
+  for (const error of doc.errors) {
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    const tab = error.code === 'TAB_AS_INDENT' || /tab/i.test(error.message);
+    diagnostics.push(
+      problem(
+        yamlRules,
+        duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
+        { file, ...at(error.pos[0]) },
+        duplicate
+          ? `The key "${text.slice(error.pos[0], error.pos[1]).trim()}" appears more than once in this mapping.`
+          : firstLine(error.message),
+        duplicate
+          ? 'Keep one of the entries with this key, or rename one of them.'
+          : tab
+            ? 'Indent with spaces; YAML does not allow tabs for indentation.'
+            : 'Check the indentation and quoting on this line; quote values that contain ": " or start with a special character.',
+      ),
+    );
+  }
+  if (diagnostics.length > 0) return { value: undefined, diagnostics, locate };
+
+  if (text.trim() === '' || doc.contents === null) {
+    diagnostics.push(
+      problem(yamlRules, 'yaml/empty', { file, line: 1 + lineOffset }, 'The file is empty.', 'Write the top-level list this file holds, or delete the file.'),
+    );
+    return { value: undefined, diagnostics, locate };
+  }
+
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, locate };
+  } catch (error) {
+    // The yaml library throws a ReferenceError when aliases expand past maxAliasCount.
+    diagnostics.push(
+      problem(
+        yamlRules,
+        'yaml/alias-bomb',
+        { file, line: 1 + lineOffset },
+        `The document's aliases expand too far to be read safely (${firstLine(String((error as Error).message))}).`,
+        `Write the values out instead of nesting aliases; at most ${MAX_ALIAS_COUNT} alias uses are allowed.`,
+      ),
+    );
+    return { value: undefined, diagnostics, locate };
+  }
+}
+
+function nodeAt(root: unknown, path: DocPath): Node | undefined {
+  let node = root as Node | undefined;
+  for (const key of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      next = pair ? (pair.value ?? pair.key) : undefined;
+      // A missing or null value points at its key, which is where the fix goes.
+      if (pair && (pair.value === null || (isScalar(pair.value) && pair.value.range?.[0] === pair.value.range?.[1]))) next = pair.key;
+    } else if (isSeq(node) && typeof key === 'number') {
+      next = node.items[key];
+    }
+    if (!next || !(next as Node).range) break;
+    node = next as Node;
+  }
+  return node;
+}
+
+const firstLine = (message: string) => message.split('\n')[0]?.trim() ?? message;
