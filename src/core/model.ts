@@ -199,6 +199,9 @@ export interface Feature {
   body: string;
   /** Line in `feature.md` where the body starts. */
   bodyLine: number;
+  /** The story rendered to sanitised HTML, wiki links resolved. */
+  storyHtml: string;
+  storyHeadings: Array<{ depth: number; slug: string; text: string }>;
   context?: Diagram | undefined;
   dataModel?: Diagram | undefined;
   sequences: Sequence[];
@@ -218,5 +221,7 @@ export interface Portal {
   /** Absolute content root. */
   root: string;
   features: Feature[];
+  /** Published API documents (bundled, 3.x), keyed `<slug>/<publicName>`. */
+  documents: Map<string, Record<string, unknown>>;
   diagnostics: Diagnostic[];
 }

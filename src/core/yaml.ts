@@ -49,7 +49,7 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
         duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
         { file, ...at(error.pos[0]) },
         duplicate
-          ? `The key "${text.slice(error.pos[0], error.pos[1]).trim()}" appears more than once in this mapping.`
+          ? `The key "${/^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim()}" appears more than once in this mapping.`
           : firstLine(error.message),
         duplicate
           ? 'Keep one of the entries with this key, or rename one of them.'

@@ -1,0 +1,81 @@
+/**
+ * `specport check` and `specport build`. Exit codes: 0 clean (warnings allowed), 1 errors in the
+ * content or a failed build, 2 bad usage. User errors never print a stack trace.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { hasErrors } from '../core/diagnostics.ts';
+import { closeMermaid } from '../core/mermaid.ts';
+import { loadPortal } from '../core/portal.ts';
+import { buildSite } from './build.ts';
+import { formatJson, formatPretty } from './format.ts';
+
+const USAGE = `Usage:
+  specport check [--content DIR] [--format pretty|json]
+  specport build [--content DIR] [--out DIR]
+
+  --content DIR   folder holding the spec bundles (default: content)
+  --format FMT    check output: pretty (default) or json
+  --out DIR       where build writes the site (default: dist)`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        content: { type: 'string', default: 'content' },
+        format: { type: 'string', default: 'pretty' },
+        out: { type: 'string', default: 'dist' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (rest.length > 0) return usage(`Unexpected argument "${rest[0]}".`);
+  if (values.format !== 'pretty' && values.format !== 'json') return usage(`Unknown format "${values.format}".`);
+
+  const content = path.resolve(values.content);
+  if (command === 'check') {
+    const portal = await loadPortal(content);
+    if (values.format === 'json') console.log(formatJson(portal));
+    else console.log(formatPretty(portal.diagnostics, portal.features.length, process.stdout.isTTY));
+    return hasErrors(portal.diagnostics) ? 1 : 0;
+  }
+  if (command === 'build') {
+    const portal = await loadPortal(content);
+    if (hasErrors(portal.diagnostics)) {
+      console.error(formatPretty(portal.diagnostics, portal.features.length, process.stderr.isTTY));
+      console.error('Build stopped: fix the errors above, then build again.');
+      return 1;
+    }
+    if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, process.stderr.isTTY));
+    await closeMermaid();
+    return buildSite({ content, out: path.resolve(values.out) });
+  }
+  return usage(command ? `Unknown command "${command}".` : 'Missing command.');
+}
+
+function usage(message: string): number {
+  console.error(`${message}\n\n${USAGE}`);
+  return 2;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Only a bug in Specport itself reaches here; say so plainly, with the stack for the report.
+  console.error('specport: internal error, please report it with the following details:');
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await closeMermaid();
+}

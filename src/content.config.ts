@@ -1,0 +1,14 @@
+import { docsLoader } from '@astrojs/starlight/loaders';
+import { docsSchema } from '@astrojs/starlight/schema';
+import { defineCollection } from 'astro:content';
+import { contractsLoader, featuresLoader } from './loaders/specport.ts';
+
+/** Set by `specport build --content`; the sample content otherwise. */
+const content = process.env['SPECPORT_CONTENT'] ?? 'content';
+const allowErrors = process.env['SPECPORT_ALLOW_ERRORS'] === '1';
+
+export const collections = {
+  docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
+  features: defineCollection({ loader: featuresLoader({ content, allowErrors }) }),
+  contracts: defineCollection({ loader: contractsLoader({ content, allowErrors }) }),
+};

@@ -1,0 +1,171 @@
+/**
+ * Parse: one bundle folder into its artefacts. Every file is claimed by an artefact or reported;
+ * none is silently dropped.
+ */
+import path from 'node:path';
+import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { parseFeatureMd, slugProblem } from './feature-md.ts';
+import { parseItemFile, type Located } from './items.ts';
+import { scanStory, type StoryScan } from './markdown.ts';
+import { parseDiagram, type DiagramRole } from './mermaid.ts';
+import type { Contract, Diagram, Sequence } from './model.ts';
+import { parseContract } from './openapi.ts';
+import { readText } from './read.ts';
+import type { ScannedBundle } from './scan.ts';
+import { validateSchema } from './schema-errors.ts';
+import type { EdgeCase } from './schemas/edge-cases.ts';
+import type { FeatureFrontmatter } from './schemas/feature.ts';
+import type { Nfr } from './schemas/nfr.ts';
+import { sequenceFrontmatterSchema } from './schemas/sequence.ts';
+import type { Threat } from './schemas/threats.ts';
+import { parseYaml } from './yaml.ts';
+
+export const bundleRules = {
+  'bundle/unknown-file': { severity: 'warning', description: 'A file in a bundle that is not part of the bundle format; it is not published.' },
+  'feature/raw-html': { severity: 'warning', description: 'Raw HTML in `feature.md` is shown as text, never rendered.' },
+} as const satisfies Record<string, RuleInfo>;
+
+/** A bundle after parsing, before cross-bundle linking. */
+export interface ParsedBundle {
+  slug: string;
+  dir: string;
+  abs: string;
+  area: string;
+  meta?: FeatureFrontmatter | undefined;
+  body: string;
+  bodyLine: number;
+  story: StoryScan;
+  context?: Diagram | undefined;
+  dataModel?: Diagram | undefined;
+  sequences: Sequence[];
+  contracts: Array<{ contract: Contract; document: Record<string, unknown> }>;
+  nfrs: Located<Nfr>[];
+  threats: Located<Threat>[];
+  edgeCases: Located<EdgeCase>[];
+  /** Every file of the bundle, relative to the content root. */
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** The fixed file names of the format; anything else must be a sequence, a contract or a `$ref`'d fragment. */
+const KNOWN = ['feature.md', 'context.mmd', 'data-model.mmd', 'nfr.yaml', 'threats.yaml', 'edge-cases.yaml', 'openapi.yaml', 'openapi.yml', 'openapi.json'];
+const isContract = (name: string) => /^openapi\.(ya?ml|json)$/.test(name) || /^api\/[^/]+\.(ya?ml|json)$/.test(name);
+const isSequence = (name: string) => /^sequences\/[^/]+\.mmd$/.test(name);
+
+export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> {
+  const slug = path.basename(bundle.abs);
+  const prefix = bundle.dir === '.' ? '' : `${bundle.dir}/`;
+  const file = (name: string) => `${prefix}${name}`;
+  const diagnostics: Diagnostic[] = [];
+  const claimed = new Set<string>();
+  const read = async (name: string, limit?: number) => {
+    claimed.add(name);
+    const result = await readText(path.join(bundle.abs, name), file(name), limit);
+    diagnostics.push(...result.diagnostics);
+    return result.text;
+  };
+  const has = (name: string) => bundle.files.includes(name);
+
+  const parsed: ParsedBundle = {
+    slug,
+    dir: bundle.dir,
+    abs: bundle.abs,
+    area: defaultArea(bundle.dir),
+    body: '',
+    bodyLine: 1,
+    story: { diagrams: [], links: [], html: [] },
+    sequences: [],
+    contracts: [],
+    nfrs: [],
+    threats: [],
+    edgeCases: [],
+    files: bundle.files.map(file),
+    diagnostics,
+  };
+
+  const slugIssue = slugProblem(slug, file('feature.md'));
+  if (slugIssue) diagnostics.push(slugIssue);
+
+  const featureText = await read('feature.md');
+  if (featureText !== undefined) {
+    const feature = parseFeatureMd(featureText, file('feature.md'));
+    diagnostics.push(...feature.diagnostics);
+    Object.assign(parsed, { meta: feature.meta, body: feature.body, bodyLine: feature.bodyLine, story: scanStory(feature.body) });
+    if (feature.meta?.area) parsed.area = feature.meta.area;
+    for (const block of parsed.story.diagrams) {
+      const result = await parseDiagram(block.source, file('feature.md'), { role: 'inline', lineOffset: parsed.bodyLine + block.line - 2 });
+      diagnostics.push(...result.diagnostics);
+    }
+    for (const html of parsed.story.html) {
+      diagnostics.push(
+        problem(bundleRules, 'feature/raw-html', { file: file('feature.md'), line: parsed.bodyLine + html.line - 1, column: html.column }, 'Raw HTML in the story is shown as text, not rendered.', 'Write it in Markdown instead; raw HTML is not rendered because specs come from many teams.'),
+      );
+    }
+  }
+
+  const diagram = async (name: string, role: DiagramRole) => {
+    const text = await read(name);
+    if (text === undefined) return undefined;
+    const result = await parseDiagram(text, file(name), { role });
+    diagnostics.push(...result.diagnostics);
+    return result.diagram;
+  };
+  if (has('context.mmd')) parsed.context = await diagram('context.mmd', 'context');
+  if (has('data-model.mmd')) parsed.dataModel = await diagram('data-model.mmd', 'data-model');
+
+  for (const name of bundle.files.filter(isSequence)) {
+    const parsedDiagram = await diagram(name, 'sequence');
+    if (!parsedDiagram) continue;
+    const sequenceName = path.posix.basename(name, '.mmd');
+    parsed.sequences.push({ name: sequenceName, anchor: `sequence-${sequenceName}`, diagram: parsedDiagram, meta: sequenceMeta(parsedDiagram, diagnostics) });
+  }
+
+  for (const [name, key] of [['nfr.yaml', 'nfrs'], ['threats.yaml', 'threats'], ['edge-cases.yaml', 'edgeCases']] as const) {
+    if (!has(name)) continue;
+    const text = await read(name);
+    if (text === undefined) continue;
+    const result = parseItemFile(name, text, file(name));
+    diagnostics.push(...result.diagnostics);
+    (parsed[key] as unknown[]) = result.items;
+  }
+
+  for (const name of bundle.files.filter(isContract)) {
+    claimed.add(name);
+    const result = await parseContract(path.join(bundle.abs, name), { bundleDir: bundle.abs, file: file(name) });
+    diagnostics.push(...result.diagnostics);
+    for (const included of result.files ?? []) claimed.add(included);
+    if (result.contract && result.document) parsed.contracts.push({ contract: result.contract, document: result.document });
+  }
+
+  for (const name of bundle.files.filter((f) => !claimed.has(f))) {
+    const near = KNOWN.find((known) => similar(name, known));
+    diagnostics.push(
+      problem(bundleRules, 'bundle/unknown-file', { file: file(name) }, `"${name}" is not part of the bundle format, so it is not published.`,
+        near ? `Did you mean "${near}"? Rename the file.` : 'Bundles hold feature.md, context.mmd, openapi.yaml (or api/*.yaml), data-model.mmd, sequences/*.mmd, nfr.yaml, edge-cases.yaml and threats.yaml. Move other files elsewhere.'),
+    );
+  }
+  return parsed;
+}
+
+/** Integration metadata from the sequence's front matter, validated with line numbers. */
+function sequenceMeta(diagram: Diagram, diagnostics: Diagnostic[]): Sequence['meta'] {
+  const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(\r?\n|$)/.exec(diagram.source);
+  if (!match) return {};
+  const yaml = parseYaml(match[1]!, diagram.file, 1);
+  if (yaml.value === undefined) return {}; // the Mermaid parser reported the front matter already
+  const result = validateSchema(sequenceFrontmatterSchema, yaml.value, { file: diagram.file, locate: yaml.locate });
+  diagnostics.push(...result.diagnostics);
+  return result.data ?? {};
+}
+
+/** The area of a bundle is its parent folder (`commerce/checkout` is in `commerce`). */
+function defaultArea(dir: string): string {
+  const parent = path.posix.dirname(dir);
+  return parent === '.' || parent === '' ? 'general' : parent;
+}
+
+/** Same name but for plural, separator or extension: `nfrs.yml` for `nfr.yaml`. */
+function similar(name: string, known: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/\.ya?ml$|\.json$|\.md$|\.mmd$/, '').replace(/[_\s]/g, '-').replace(/s$/, '');
+  return norm(path.posix.basename(name)) === norm(known) && name !== known;
+}

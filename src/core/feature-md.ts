@@ -1,0 +1,62 @@
+/** `feature.md`: frontmatter (gray-matter, with our YAML engine so errors keep their lines) and story. */
+import matter from 'gray-matter';
+import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { validateSchema } from './schema-errors.ts';
+import { featureFrontmatterSchema, type FeatureFrontmatter } from './schemas/feature.ts';
+import { parseYaml, type YamlResult } from './yaml.ts';
+
+export const featureRules = {
+  'feature/no-frontmatter': { severity: 'error', description: '`feature.md` has no YAML frontmatter.' },
+  'feature/slug': { severity: 'error', description: 'A bundle folder name is not a valid URL slug.' },
+} as const satisfies Record<string, RuleInfo>;
+
+export interface ParsedFeatureMd {
+  meta?: FeatureFrontmatter | undefined;
+  body: string;
+  /** Line of `feature.md` on which the body starts. */
+  bodyLine: number;
+  diagnostics: Diagnostic[];
+}
+
+export function parseFeatureMd(text: string, file: string): ParsedFeatureMd {
+  const diagnostics: Diagnostic[] = [];
+  const source = text.replace(/^\uFEFF/, '');
+  if (!/^---[ \t]*\r?\n/.test(source)) {
+    diagnostics.push(
+      problem(featureRules, 'feature/no-frontmatter', { file }, '`feature.md` does not start with YAML frontmatter.', 'Start the file with a `---` line, the fields title, id, status and owner, and another `---` line.'),
+    );
+    return { body: source, bodyLine: 1, diagnostics };
+  }
+  let yaml: YamlResult | undefined;
+  // Our engine replaces js-yaml so that syntax errors come back as diagnostics with lines, not throws.
+  const parsed = matter(source, {
+    engines: {
+      yaml: (input: string) => {
+        // gray-matter hands over the text between the fences; count the lines before it.
+        const start = source.indexOf(input);
+        yaml = parseYaml(input, file, start < 0 ? 1 : source.slice(0, start).split('\n').length - 1);
+        return (yaml.value ?? {}) as object;
+      },
+    },
+  });
+  diagnostics.push(...(yaml?.diagnostics ?? []));
+  const bodyLine = source.slice(0, source.length - parsed.content.length).split('\n').length;
+  if (!yaml || yaml.value === undefined) {
+    if (yaml && yaml.diagnostics.length === 0) diagnostics.push(...emptyFrontmatter(file));
+    return { body: parsed.content, bodyLine, diagnostics };
+  }
+  const { data, diagnostics: schemaDiagnostics } = validateSchema(featureFrontmatterSchema, yaml.value, { file, locate: yaml.locate });
+  diagnostics.push(...schemaDiagnostics);
+  return { meta: data, body: parsed.content, bodyLine, diagnostics };
+}
+
+const emptyFrontmatter = (file: string) => [
+  problem(featureRules, 'feature/no-frontmatter', { file }, 'The frontmatter of `feature.md` is empty.', 'Write at least title, id, status and owner between the `---` lines.'),
+];
+
+/** Slugs become URLs: lowercase letters, digits and dashes. */
+export function slugProblem(slug: string, file: string): Diagnostic | undefined {
+  if (/^[a-z0-9][a-z0-9-]*$/.test(slug)) return undefined;
+  const suggestion = slug.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'my-feature';
+  return problem(featureRules, 'feature/slug', { file }, `The bundle folder "${slug}" is not a valid slug; it becomes the feature's URL.`, `Rename the folder to "${suggestion}" (lowercase letters, digits and dashes).`);
+}

@@ -1,0 +1,89 @@
+/**
+ * JSON pointers (`#/components/schemas/Order`) into parsed documents. Resolution never recurses,
+ * so circular schemas cannot make it hang: every `$ref` it follows is counted and remembered.
+ */
+import type { Segment } from './json-position.ts';
+
+/** `$ref`s followed in one resolution; real chains are a handful long. */
+const MAX_HOPS = 64;
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The segments of a `#/…` fragment, `~1`/`~0` and percent-escapes decoded; undefined if it is not a pointer. */
+export function pointerSegments(fragment: string): string[] | undefined {
+  const pointer = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) return undefined;
+  try {
+    return pointer
+      .slice(1)
+      .split('/')
+      .map((segment) => decodeURIComponent(segment).replaceAll('~1', '/').replaceAll('~0', '~'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `#/a~1b/0` from `['a/b', 0]`. */
+export const toPointer = (segments: readonly Segment[]): string =>
+  `#${segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;
+
+export type Resolution =
+  | { ok: true; value: unknown; path: string[] }
+  /** `at`: the segments that did resolve; `missing`: the first one that did not. */
+  | { ok: false; reason: 'missing'; at: string[]; missing: string; keys: string[] }
+  | { ok: false; reason: 'loop' | 'invalid' };
+
+/**
+ * Resolves an internal reference (`#/…`) in `document`. Like most tools, a `$ref` met half-way
+ * is followed (`#/components/schemas/Alias/properties/id` through `Alias: {$ref: …}`), and a
+ * target that is itself only a reference is followed to what it finally names; a chain that
+ * comes back to where it started is reported as a loop.
+ */
+export function resolvePointer(document: unknown, ref: string): Resolution {
+  const seen = new Set<string>();
+  let current = ref;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    if (seen.has(current)) return { ok: false, reason: 'loop' };
+    seen.add(current);
+    const segments = pointerSegments(current);
+    if (!segments) return { ok: false, reason: 'invalid' };
+    const step = walk(document, segments, seen);
+    if (!step.ok) return step;
+    const next = isRecord(step.value) ? step.value['$ref'] : undefined;
+    // Only a bare reference continues the chain; one with siblings is a definition of its own.
+    if (typeof next !== 'string' || !next.startsWith('#') || Object.keys(step.value as object).length > 1) return step;
+    current = next;
+  }
+  return { ok: false, reason: 'loop' };
+}
+
+function walk(document: unknown, segments: readonly string[], seen: Set<string>): Resolution {
+  let node = document;
+  const path: string[] = [];
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index] ?? '';
+    let hops = 0;
+    // Step through a reference met half-way, as long as it is internal and new.
+    while (isRecord(node) && !(segment in node) && typeof node['$ref'] === 'string' && node['$ref'].startsWith('#') && hops++ < MAX_HOPS) {
+      const target = node['$ref'];
+      if (seen.has(target)) return { ok: false, reason: 'loop' };
+      seen.add(target);
+      const inner = pointerSegments(target);
+      const through = inner ? walk(document, inner, seen) : undefined;
+      if (!through?.ok) return through ?? { ok: false, reason: 'invalid' };
+      node = through.value;
+    }
+    const next = Array.isArray(node)
+      ? /^(0|[1-9]\d*)$/.test(segment) ? node[Number(segment)] : undefined
+      : isRecord(node) && Object.hasOwn(node, segment) ? node[segment] : undefined;
+    if (next === undefined) {
+      const keys = isRecord(node) ? Object.keys(node) : Array.isArray(node) ? node.map((_, i) => String(i)) : [];
+      return { ok: false, reason: 'missing', at: path, missing: segment, keys };
+    }
+    node = next;
+    path.push(segment);
+  }
+  return { ok: true, value: node, path };
+}

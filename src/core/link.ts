@@ -1,0 +1,106 @@
+/**
+ * Link: resolve every typed reference across bundles, collect backlinks, score completeness and
+ * render the story. The output is the model the portal publishes.
+ */
+import type { ParsedBundle } from './bundle.ts';
+import { completenessOf } from './completeness.ts';
+import { problem, type Diagnostic } from './diagnostics.ts';
+import { buildIndex, idRules } from './index-items.ts';
+import { renderStory } from './markdown.ts';
+import type { Backlink, Feature, LinkedRef, SourceRef } from './model.ts';
+import { hrefOf, resolveRef } from './resolve.ts';
+import type { RefKind } from './schemas/refs.ts';
+import { riskOf } from './schemas/threats.ts';
+
+/** Frontmatter for a bundle whose `feature.md` could not be read, so its page still shows what was found. */
+const fallbackMeta = (slug: string) => ({ title: slug, id: slug.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10) || 'UNKNOWN', status: 'draft' as const, owner: 'unknown', tickets: [], depends_on: [], tags: [] });
+
+export async function link(parsed: readonly ParsedBundle[]): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const bundles: ParsedBundle[] = [];
+  const slugs = new Map<string, ParsedBundle>();
+  for (const bundle of parsed) {
+    const first = slugs.get(bundle.slug);
+    if (first) {
+      diagnostics.push(problem(idRules, 'ids/duplicate-slug', { file: `${bundle.dir}/feature.md` }, `The folder name "${bundle.slug}" is also used by ${first.dir}; both would publish /features/${bundle.slug}/.`, 'Rename one of the bundle folders; the folder name is the feature slug.'));
+      continue;
+    }
+    slugs.set(bundle.slug, bundle);
+    bundles.push(bundle);
+  }
+
+  const { index, diagnostics: indexDiagnostics } = buildIndex(bundles);
+  diagnostics.push(...indexDiagnostics);
+  const backlinks = new Map<string, Map<string, Backlink[]>>();
+
+  /** Resolves one reference written in `from`, recording the backlink. */
+  const linkRef = (raw: string, from: { bundle: ParsedBundle; id: string; kind: RefKind | 'story'; anchor: string; label: string }, at: SourceRef & { column?: number }): LinkedRef => {
+    const { ref, target, diagnostic } = resolveRef(index, raw, from.bundle.slug, at);
+    if (diagnostic) diagnostics.push(diagnostic);
+    const base = ref ?? { kind: 'feature' as const, target: raw, raw };
+    if (!target) return { ...base, at };
+    const isSelf = target.feature === from.bundle.slug && target.anchor === from.anchor;
+    if (!isSelf) {
+      const byAnchor = backlinks.get(target.feature) ?? new Map<string, Backlink[]>();
+      backlinks.set(target.feature, byAnchor);
+      const list = byAnchor.get(target.anchor) ?? [];
+      byAnchor.set(target.anchor, list);
+      if (!list.some((b) => b.feature === from.bundle.slug && b.from === from.id)) {
+        list.push({ feature: from.bundle.slug, from: from.id, fromKind: from.kind, href: `/features/${from.bundle.slug}/${from.anchor ? `#${from.anchor}` : ''}`, label: from.label });
+      }
+    }
+    return { ...base, at, href: hrefOf(target), label: target.label };
+  };
+
+  const features: Feature[] = [];
+  for (const bundle of bundles) {
+    const meta = bundle.meta ?? fallbackMeta(bundle.slug);
+    const featureFile = `${bundle.dir === '.' ? '' : `${bundle.dir}/`}feature.md`;
+    const self = { bundle, id: 'feature.md', kind: 'feature' as const, anchor: '', label: meta.title };
+    const dependsOn = meta.depends_on.map((raw) => linkRef(raw, self, { file: featureFile, line: 1 }));
+
+    const nfrs = bundle.nfrs.map(({ item, at }) => ({
+      ...item, feature: bundle.slug, at, measurable: item.target !== 'none',
+      appliesTo: item.applies_to.map((raw) => linkRef(raw, { bundle, id: item.id, kind: 'nfr', anchor: item.id, label: item.statement }, at)),
+    }));
+    const threats = bundle.threats.map(({ item, at }) => {
+      const from = { bundle, id: item.id, kind: 'threat' as const, anchor: item.id, label: item.title };
+      return {
+        ...item, feature: bundle.slug, at, risk: riskOf(item.likelihood, item.impact),
+        targets: item.target.map((raw) => linkRef(raw, from, at)),
+        mitigationItems: item.mitigations.map((text) => (/^[a-z]+:\S+$/.test(text.trim()) && !/^https?:/.test(text) ? { ref: linkRef(text, from, at) } : { text })),
+      };
+    });
+    const edgeCases = bundle.edgeCases.map(({ item, at }) => ({
+      ...item, feature: bundle.slug, at,
+      links: item.refs.map((raw) => linkRef(raw, { bundle, id: item.id, kind: 'edge', anchor: item.id, label: item.scenario }, at)),
+    }));
+
+    // Wiki links in the story are checked here, with their exact positions, then rendered.
+    const storyRefs = new Map<string, LinkedRef>();
+    for (const wiki of bundle.story.links) {
+      const at = { file: featureFile, line: bundle.bodyLine + wiki.line - 1, column: wiki.column };
+      storyRefs.set(wiki.raw, linkRef(wiki.raw, { ...self, id: 'feature.md', kind: 'story' }, at));
+    }
+    const story = await renderStory(bundle.body, (raw) => {
+      const ref = storyRefs.get(raw);
+      return ref?.href ? { href: ref.href, label: ref.label ?? raw } : undefined;
+    });
+
+    const contracts = bundle.contracts.map((c) => c.contract);
+    features.push({
+      slug: bundle.slug, dir: bundle.dir, area: bundle.area, meta, body: bundle.body, bodyLine: bundle.bodyLine,
+      storyHtml: story.html, storyHeadings: story.headings,
+      context: bundle.context, dataModel: bundle.dataModel, sequences: bundle.sequences, contracts,
+      nfrs, threats, edgeCases, dependsOn,
+      completeness: completenessOf({ slug: bundle.slug, context: bundle.context, dataModel: bundle.dataModel, contracts, sequences: bundle.sequences, nfrs, edgeCases, threats }),
+      backlinks: {},
+      files: bundle.files,
+    });
+  }
+  for (const feature of features) {
+    feature.backlinks = Object.fromEntries(backlinks.get(feature.slug) ?? []);
+  }
+  return { features, diagnostics };
+}
+

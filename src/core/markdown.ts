@@ -1,0 +1,134 @@
+/**
+ * The story in `feature.md`: Markdown rendered to sanitised HTML. Specs come from many teams, so
+ * raw HTML is not passed through (it is reported instead), links keep only safe protocols, and
+ * wiki links `[[nfr:CHK-NFR-01]]` become links to their targets.
+ */
+import type { Code, Html, Link, Root, Text } from 'mdast';
+import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSlug from 'rehype-slug';
+import rehypeStringify from 'rehype-stringify';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+
+/** `[[kind:target]]` or `[[kind:target|label]]`. */
+const WIKI_LINK = /\[\[([a-z]+:[^\]|\s]+)(?:\|([^\]]+))?\]\]/g;
+
+export interface StoryScan {
+  /** ```mermaid blocks with the line of their first content line (relative to the body, 1-based). */
+  diagrams: Array<{ source: string; line: number }>;
+  /** Wiki links as written, with positions relative to the body. */
+  links: Array<{ raw: string; line: number; column: number }>;
+  /** Raw HTML blocks, which are not rendered. */
+  html: Array<{ line: number; column: number }>;
+}
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+/** Finds what the story holds that needs checking, with positions. */
+export function scanStory(body: string): StoryScan {
+  const tree = parser.parse(body) as Root;
+  const scan: StoryScan = { diagrams: [], links: [], html: [] };
+  visit(tree, (node) => {
+    const start = node.position?.start ?? { line: 1, column: 1 };
+    if (node.type === 'code' && (node as Code).lang === 'mermaid') scan.diagrams.push({ source: (node as Code).value, line: start.line + 1 });
+    if (node.type === 'html') scan.html.push({ line: start.line, column: start.column });
+    if (node.type === 'text') {
+      const text = (node as Text).value;
+      for (const match of text.matchAll(WIKI_LINK)) {
+        const before = text.slice(0, match.index);
+        const lines = before.split('\n');
+        scan.links.push({
+          raw: match[1]!,
+          line: start.line + lines.length - 1,
+          column: lines.length > 1 ? lines.at(-1)!.length + 1 : start.column + before.length,
+        });
+      }
+    }
+  });
+  return scan;
+}
+
+export interface RenderedStory {
+  html: string;
+  headings: Array<{ depth: number; slug: string; text: string }>;
+}
+
+export type ResolveLink = (raw: string) => { href: string; label: string } | undefined;
+
+const schema = {
+  ...defaultSchema,
+  // Our own ids (rehype-slug runs after sanitising); classes only where rendering needs them.
+  clobberPrefix: '',
+  attributes: {
+    ...defaultSchema.attributes,
+    pre: [...(defaultSchema.attributes?.['pre'] ?? []), ['className', 'mermaid']],
+    code: [...(defaultSchema.attributes?.['code'] ?? []), ['className', /^language-[\w-]+$/]],
+    a: [
+      ...(defaultSchema.attributes?.['a'] ?? []).filter((a) => !(Array.isArray(a) && a[0] === 'className')),
+      ['className', 'data-footnote-backref', 'sp-ref', 'sp-ref-broken'],
+    ],
+  },
+};
+
+/** Renders the story to sanitised HTML; headings get a `story-` prefix so they never clash with section anchors. */
+export async function renderStory(body: string, resolve: ResolveLink): Promise<RenderedStory> {
+  const headings: RenderedStory['headings'] = [];
+  const file = await unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(() => (tree: Root) => {
+      visit(tree, 'code', (node: Code, index, parent) => {
+        if (node.lang !== 'mermaid' || !parent || index === undefined) return;
+        // An unknown node type with hName becomes exactly that element (no <pre><code> wrapper).
+        parent.children[index] = { type: 'mermaid', data: { hName: 'pre', hProperties: { className: ['mermaid'] }, hChildren: [{ type: 'text', value: node.value }] } } as never;
+      });
+      visit(tree, 'html', (node: Html, index, parent) => {
+        // Shown as text so nothing is silently lost; the check reports it.
+        if (parent && index !== undefined) parent.children[index] = { type: 'inlineCode', value: node.value } as never;
+      });
+      visit(tree, 'text', (node: Text, index, parent) => {
+        if (!parent || index === undefined || !WIKI_LINK.test(node.value)) return;
+        WIKI_LINK.lastIndex = 0;
+        const parts: Array<Text | Link> = [];
+        let last = 0;
+        for (const match of node.value.matchAll(WIKI_LINK)) {
+          if (match.index > last) parts.push({ type: 'text', value: node.value.slice(last, match.index) });
+          const target = resolve(match[1]!);
+          const label = match[2] ?? match[1]!.slice(match[1]!.indexOf(':') + 1);
+          parts.push({
+            type: 'link',
+            url: target?.href ?? '#',
+            title: target?.label ?? `Unresolved reference ${match[1]}`,
+            data: { hProperties: { className: [target ? 'sp-ref' : 'sp-ref-broken'] } },
+            children: [{ type: 'text', value: label }],
+          });
+          last = match.index + match[0].length;
+        }
+        if (last < node.value.length) parts.push({ type: 'text', value: node.value.slice(last) });
+        parent.children.splice(index, 1, ...(parts as never[]));
+        return index + parts.length;
+      });
+    })
+    .use(remarkRehype)
+    .use(rehypeSanitize, schema)
+    .use(rehypeSlug, { prefix: 'story-' })
+    .use(() => (tree) => {
+      visit(tree as never, 'element', (node: { tagName: string; properties?: Record<string, unknown>; children: unknown[] }) => {
+        const depth = /^h([2-4])$/.exec(node.tagName)?.[1];
+        if (depth && typeof node.properties?.['id'] === 'string') {
+          headings.push({ depth: Number(depth), slug: node.properties['id'], text: textOf(node) });
+        }
+      });
+    })
+    .use(rehypeStringify)
+    .process(body);
+  return { html: String(file), headings };
+}
+
+function textOf(node: { value?: unknown; children?: unknown[] }): string {
+  if (typeof node.value === 'string') return node.value;
+  return (node.children ?? []).map((c) => textOf(c as never)).join('');
+}

@@ -1,0 +1,29 @@
+/**
+ * The whole pipeline, top to bottom: scan → parse → validate → link. The check CLI, the tests and
+ * the Astro loader all call `loadPortal`.
+ */
+import path from 'node:path';
+import { parseBundle } from './bundle.ts';
+import { sortDiagnostics } from './diagnostics.ts';
+import { link } from './link.ts';
+import type { Portal } from './model.ts';
+import { scan } from './scan.ts';
+
+export async function loadPortal(contentRoot: string): Promise<Portal> {
+  const root = path.resolve(contentRoot);
+  const scanned = await scan(root);
+  const parsed = [];
+  for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle));
+  const linked = await link(parsed);
+  const documents = new Map<string, Record<string, unknown>>();
+  for (const bundle of parsed) {
+    for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);
+  }
+  const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));
+  return {
+    root,
+    features,
+    documents,
+    diagnostics: sortDiagnostics([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics]),
+  };
+}

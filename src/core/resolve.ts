@@ -1,0 +1,93 @@
+/**
+ * Resolving typed references (`nfr:CHK-NFR-01`, `op:checkout/createOrder`, …) against the portal
+ * index. A dangling or ambiguous reference gets a diagnostic that names the closest real targets.
+ */
+import { distance } from 'fastest-levenshtein';
+import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import type { PortalIndex, Target } from './index-items.ts';
+import type { SourceRef } from './model.ts';
+import { parseRef, type Ref } from './schemas/refs.ts';
+
+export const refRules = {
+  'refs/unresolved': { severity: 'error', description: 'A typed reference points at nothing.' },
+  'refs/ambiguous': { severity: 'error', description: 'An unqualified `op:` reference matches operations of several features.' },
+  'refs/malformed': { severity: 'error', description: 'A wiki link is not a typed reference.' },
+} as const satisfies Record<string, RuleInfo>;
+
+/** The URL of a target's anchor on its feature page (without the site's base path). */
+export const hrefOf = (target: Target) => `/features/${target.feature}/${target.anchor ? `#${target.anchor}` : ''}`;
+
+/** Resolves `raw` written in feature `from`; returns the target or a diagnostic. */
+export function resolveRef(
+  index: PortalIndex,
+  raw: string,
+  from: string,
+  at: SourceRef & { column?: number },
+): { ref?: Ref; target?: Target; diagnostic?: Diagnostic } {
+  const ref = parseRef(raw);
+  if (!ref) {
+    return { diagnostic: problem(refRules, 'refs/malformed', at, `"${raw}" is not a typed reference.`, 'Write kind:target, e.g. nfr:CHK-NFR-01, op:createOrder, entity:Order, feature:checkout.') };
+  }
+  const { kind, target } = ref;
+  const unresolved = (what: string, candidates: Iterable<string>, extra = '') => {
+    const near = closest(target, [...candidates]);
+    return {
+      ref,
+      diagnostic: problem(refRules, 'refs/unresolved', at, `${raw} points at no ${what}.`,
+        near.length > 0 ? `Did you mean ${near.map((n) => `${kind}:${n}`).join(' or ')}?${extra}` : `Check the spelling; the ${what} must exist in some bundle of the portal.${extra}`),
+    };
+  };
+
+  switch (kind) {
+    case 'feature': {
+      const found = index.features.get(target);
+      return found ? { ref, target: found } : unresolved('feature (bundle folder name)', index.features.keys());
+    }
+    case 'nfr':
+    case 'threat':
+    case 'edge': {
+      const found = index.items.get(target);
+      const names = { nfr: 'NFR', threat: 'threat', edge: 'edge case' } as const;
+      if (found && found.kind === kind) return { ref, target: found };
+      if (found) return unresolved(names[kind], [], ` ${target} is ${found.kind === 'edge' ? 'an edge case' : `a ${names[found.kind as 'nfr']}`}: write ${found.kind}:${target}.`);
+      return unresolved(names[kind], [...index.items.values()].filter((t) => t.kind === kind).map((t) => t.anchor));
+    }
+    case 'op': {
+      const [scope, id] = target.includes('/') ? (target.split('/', 2) as [string, string]) : [undefined, target];
+      const all = index.operations.get(id) ?? [];
+      const matches = scope ? all.filter((t) => t.feature === scope) : all;
+      if (matches.length === 1) return { ref, target: matches[0]! };
+      if (matches.length > 1) {
+        const local = matches.find((t) => t.feature === from);
+        if (local) return { ref, target: local };
+        return {
+          ref,
+          diagnostic: problem(refRules, 'refs/ambiguous', at, `${raw} matches operations in ${matches.map((t) => t.feature).join(', ')}.`, `Qualify it with the feature: ${matches.map((t) => `op:${t.feature}/${id}`).join(' or ')}.`),
+        };
+      }
+      return unresolved('operation (operationId)', index.operations.keys());
+    }
+    case 'entity':
+    case 'component': {
+      const map = kind === 'entity' ? index.entities : index.components;
+      const list = map.get(target);
+      if (list && list.length > 0) return { ref, target: list.find((t) => t.feature === from) ?? list[0]! };
+      return unresolved(kind === 'entity' ? 'entity of any ER diagram' : 'component of any context diagram', map.keys());
+    }
+    case 'sequence': {
+      const found = index.sequences.get(target) ?? index.sequences.get(`${from}/${target}`);
+      return found ? { ref, target: found } : unresolved('sequence (write <feature-slug>/<file name without .mmd>)', index.sequences.keys());
+    }
+  }
+}
+
+/** Up to two candidates within a small edit distance, or sharing a case-insensitive prefix. */
+function closest(word: string, candidates: string[]): string[] {
+  const lower = word.toLowerCase();
+  return candidates
+    .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
+    .filter(({ c, d }) => d <= Math.max(2, Math.floor(word.length / 4)) || c.toLowerCase().startsWith(lower))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 2)
+    .map(({ c }) => c);
+}

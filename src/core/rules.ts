@@ -1,0 +1,25 @@
+/** Every rule the core can report, with its default severity: the registry the docs page lists. */
+import { bundleRules } from './bundle.ts';
+import type { RuleInfo } from './diagnostics.ts';
+import { featureRules } from './feature-md.ts';
+import { idRules } from './index-items.ts';
+import { mermaidRules } from './mermaid.ts';
+import { openapiRules } from './openapi.ts';
+import { readRules } from './read.ts';
+import { refRules } from './resolve.ts';
+import { scanRules } from './scan.ts';
+import { schemaRules } from './schema-errors.ts';
+import { yamlRules } from './yaml.ts';
+
+export const RULES: Readonly<Record<string, RuleInfo>> = {
+  ...scanRules,
+  ...readRules,
+  ...yamlRules,
+  ...schemaRules,
+  ...featureRules,
+  ...bundleRules,
+  ...mermaidRules,
+  ...openapiRules,
+  ...idRules,
+  ...refRules,
+};

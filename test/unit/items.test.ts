@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseItemFile } from '../../src/core/items.ts';
+
+const nfr = (extra = '') => `nfrs:
+  - id: CHK-NFR-01
+    category: latency
+    statement: Orders are created fast.
+    target: { metric: p95 latency, comparator: "<=", value: 300, unit: ms }
+    verification: Load test in CI
+    priority: must
+${extra}`;
+
+describe('parseItemFile', () => {
+  it('parses valid items with their lines and applies defaults', () => {
+    const { items, diagnostics } = parseItemFile('nfr.yaml', nfr(), 'checkout/nfr.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.at).toEqual({ file: 'checkout/nfr.yaml', line: 2 });
+    expect(items[0]!.item.applies_to).toEqual([]);
+  });
+
+  it('reports an enum violation at the value with the allowed values as hint', () => {
+    const { diagnostics } = parseItemFile('nfr.yaml', nfr().replace('category: latency', 'category: latncy'), 'nfr.yaml');
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ rule: 'schema/invalid-value', line: 3, column: 15, message: expect.stringContaining('nfrs[0].category') }),
+    ]);
+    expect(diagnostics[0]!.hint).toContain('latency, throughput');
+  });
+
+  it('reports a missing required field at its item, saying what to add', () => {
+    const { diagnostics, items } = parseItemFile('nfr.yaml', nfr().replace('    verification: Load test in CI\n', ''), 'nfr.yaml');
+    expect(items).toEqual([]);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'schema/missing-field', line: 2, message: 'Missing required field `nfrs[0].verification`.' })]);
+    expect(diagnostics[0]!.hint).toMatch(/^Add `verification:`/);
+  });
+
+  it('keeps the valid items when one item is broken', () => {
+    const text = nfr(`  - id: CHK-NFR-02
+    category: nonsense
+`);
+    const { items, diagnostics } = parseItemFile('nfr.yaml', text, 'nfr.yaml');
+    expect(items.map((i) => i.item.id)).toEqual(['CHK-NFR-01']);
+    expect(diagnostics.every((d) => d.line >= 8)).toBe(true);
+  });
+
+  it('warns about an unknown field, suggests the right name and keeps the item', () => {
+    const { items, diagnostics } = parseItemFile('nfr.yaml', nfr('    prioirty: should\n'), 'nfr.yaml');
+    expect(items).toHaveLength(1);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'schema/unknown-field', severity: 'warning', line: 8 })]);
+    expect(diagnostics[0]!.hint).toContain('Did you mean `priority`?');
+  });
+
+  it('requires a reason when an NFR has no measurable target', () => {
+    const text = nfr().replace(/target: .*/, 'target: none');
+    expect(parseItemFile('nfr.yaml', text, 'nfr.yaml').diagnostics[0]!.message).toContain('needs a `reason`');
+  });
+
+  it('rejects a reference that is not typed', () => {
+    const { diagnostics } = parseItemFile('nfr.yaml', nfr('    applies_to: [createOrder]\n'), 'nfr.yaml');
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'schema/invalid-value', line: 8 })]);
+  });
+
+  it('reports a file without its top-level list', () => {
+    const { diagnostics } = parseItemFile('threats.yaml', '- id: X-T-01\n', 'threats.yaml');
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'schema/missing-field', message: expect.stringContaining('`threats:`') })]);
+  });
+
+  it('normalises a single threat target to a list', () => {
+    const text = `threats:
+  - id: CHK-T-01
+    title: Card testing
+    stride: [spoofing]
+    target: op:createPayment
+    description: Bots try stolen cards.
+    likelihood: high
+    impact: medium
+    status: open
+    mitigations: [nfr:CHK-NFR-04]
+`;
+    const { items, diagnostics } = parseItemFile('threats.yaml', text, 'threats.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(items[0]!.item.target).toEqual(['op:createPayment']);
+  });
+});
