@@ -1,5 +1,5 @@
-import { docsLoader } from '@astrojs/starlight/loaders';
-import { docsSchema } from '@astrojs/starlight/schema';
+import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 import { defineCollection } from 'astro:content';
 import { contractsLoader, featuresLoader } from './loaders/specport.ts';
 
@@ -9,6 +9,7 @@ const allowErrors = process.env['SPECPORT_ALLOW_ERRORS'] === '1';
 
 export const collections = {
   docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
+  i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
   features: defineCollection({ loader: featuresLoader({ content, allowErrors }) }),
   contracts: defineCollection({ loader: contractsLoader({ content, allowErrors }) }),
 };

@@ -27,8 +27,8 @@ export function completenessOf(input: CompletenessInput): Completeness {
     input.context ? 'context.mmd declares no component.' : 'Add context.mmd: a C4Context or flowchart of the systems involved.');
   line('api', 'API contract with operations', operations.length > 0,
     input.contracts.length > 0 ? 'The contract declares no operation.' : 'Add openapi.yaml (or api/*.yaml) describing the operations.');
-  const shallow = operations.filter((op) => !op.hasErrorResponse || !op.secured);
-  line('api-depth', 'Every operation declares error responses and security', operations.length > 0 && shallow.length === 0,
+  const shallow = operations.filter((op) => !op.hasErrorResponse || !(op.secured || op.declaredPublic));
+  line('api-depth', 'Every operation declares error responses and security (or `security: []`)', operations.length > 0 && shallow.length === 0,
     operations.length === 0 ? 'No operation yet.' : `Missing error responses or security: ${list(shallow.map((op) => op.operationId))}.`);
   line('data-model', 'Data model with attributes', (input.dataModel?.entities.some((e) => e.attributes.length > 0)) ?? false,
     input.dataModel ? 'data-model.mmd declares no entity with attributes.' : 'Add data-model.mmd: an erDiagram of the entities the feature reads and writes.');

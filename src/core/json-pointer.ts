@@ -1,12 +1,12 @@
 /**
- * JSON pointers (`#/components/schemas/Order`) into parsed documents. Resolution never recurses,
- * so circular schemas cannot make it hang: every `$ref` it follows is counted and remembered.
+ * JSON pointers (`#/components/schemas/Order`) into parsed documents. Resolution is bounded:
+ * every `$ref` it follows is remembered and counted, so circular schemas cannot make it loop.
  */
-import type { Segment } from './json-position.ts';
 
 /** `$ref`s followed in one resolution; real chains are a handful long. */
 const MAX_HOPS = 64;
 
+/** A plain mapping (not an array, not null): what OpenAPI objects are once parsed. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -25,10 +25,7 @@ export function pointerSegments(fragment: string): string[] | undefined {
   }
 }
 
-/** `#/a~1b/0` from `['a/b', 0]`. */
-export const toPointer = (segments: readonly Segment[]): string =>
-  `#${segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;
-
+/** What a pointer leads to, or why it leads nowhere. */
 export type Resolution =
   | { ok: true; value: unknown; path: string[] }
   /** `at`: the segments that did resolve; `missing`: the first one that did not. */

@@ -4,7 +4,7 @@
  * wiki links `[[nfr:CHK-NFR-01]]` become links to their targets.
  */
 import type { Code, Html, Link, Root, Text } from 'mdast';
-import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import rehypeSlug from 'rehype-slug';
 import rehypeStringify from 'rehype-stringify';
 import remarkGfm from 'remark-gfm';
@@ -58,7 +58,7 @@ export interface RenderedStory {
 
 export type ResolveLink = (raw: string) => { href: string; label: string } | undefined;
 
-const schema = {
+const schema: SanitizeSchema = {
   ...defaultSchema,
   // Our own ids (rehype-slug runs after sanitising); classes only where rendering needs them.
   clobberPrefix: '',
@@ -114,10 +114,17 @@ export async function renderStory(body: string, resolve: ResolveLink): Promise<R
     })
     .use(remarkRehype)
     .use(rehypeSanitize, schema)
+    .use(() => (tree) => {
+      // The story sits under the page's "Story" section: its headings start one level below.
+      visit(tree as never, 'element', (node: { tagName: string }) => {
+        const level = /^h([1-6])$/.exec(node.tagName)?.[1];
+        if (level) node.tagName = `h${Math.min(6, Math.max(3, Number(level) + 1))}`;
+      });
+    })
     .use(rehypeSlug, { prefix: 'story-' })
     .use(() => (tree) => {
       visit(tree as never, 'element', (node: { tagName: string; properties?: Record<string, unknown>; children: unknown[] }) => {
-        const depth = /^h([2-4])$/.exec(node.tagName)?.[1];
+        const depth = /^h([3-4])$/.exec(node.tagName)?.[1];
         if (depth && typeof node.properties?.['id'] === 'string') {
           headings.push({ depth: Number(depth), slug: node.properties['id'], text: textOf(node) });
         }

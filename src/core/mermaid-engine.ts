@@ -15,6 +15,8 @@ export interface EngineError {
   message: string;
   line: number;
   column: number;
+  /** False when Mermaid gave no position (a semantic error): line and column are the declaration's. */
+  located: boolean;
   /** The token the parser stopped at (`NEWLINE`, `EOF`, …) and what it wanted instead, when known. */
   token: string;
   expected: string[];
@@ -79,6 +81,8 @@ export async function parseWithMermaid(text: string): Promise<EngineResult> {
 interface JisonHash {
   token?: unknown;
   expected?: unknown;
+  /** 0-based line of the lexer; lexical errors carry only this. */
+  line?: unknown;
   loc?: { first_line?: unknown; first_column?: unknown };
 }
 interface LangiumResult {
@@ -90,7 +94,7 @@ interface LangiumResult {
 export function describeError(error: unknown, text: string, rewritten: Rewritten): EngineError {
   const err = (error ?? {}) as { name?: unknown; message?: unknown; hash?: JisonHash; result?: LangiumResult; mark?: { line?: unknown } };
   const message = typeof err.message === 'string' ? err.message : String(error);
-  const base = { token: '', expected: [] as string[], ...rewritten.declaration };
+  const base = { located: false, token: '', expected: [] as string[], ...rewritten.declaration };
 
   if (err.name === 'UnknownDiagramError') {
     return { ...base, category: 'unknown-type', message: 'No diagram type matches the first line.' };
@@ -99,14 +103,16 @@ export function describeError(error: unknown, text: string, rewritten: Rewritten
     // Only reached when js-yaml rejects front matter that the yaml library accepted.
     const frontMatter = findFrontMatter(text);
     const line = (frontMatter?.yamlLine ?? 1) + (typeof err.mark?.line === 'number' ? err.mark.line : 0);
-    return { ...base, category: 'frontmatter', message: firstLine(message), line, column: 1 };
+    return { ...base, category: 'frontmatter', message: firstLine(message), line, column: 1, located: true };
   }
-  const loc = err.hash?.loc;
-  if (loc && typeof loc.first_line === 'number') {
-    const token = err.hash?.token === 1 ? 'EOF' : String(err.hash?.token ?? '');
-    const expected = Array.isArray(err.hash?.expected) ? err.hash.expected.map((e) => String(e).replace(/^'|'$/g, '')) : [];
-    const position = rewritten.toSource(loc.first_line, typeof loc.first_column === 'number' ? loc.first_column : 0);
-    return { ...base, ...position, category: 'syntax', message: jisonMessage(message), token, expected };
+  const hash = err.hash;
+  // Jison sets a numeric `line`; some databases throw semantic errors with a made-up hash whose
+  // `line` is the string "1" (e.g. deactivating an inactive participant): those have no position.
+  if (hash && typeof hash.line === 'number') {
+    const token = hash.token === 1 ? 'EOF' : String(hash.token ?? '');
+    const expected = Array.isArray(hash.expected) ? hash.expected.map((e) => String(e).replace(/^'|'$/g, '')) : [];
+    const position = rewritten.sourceAt(jisonOffset(hash, token, message, rewritten));
+    return { ...base, ...position, located: true, category: 'syntax', message: jisonMessage(message), token, expected };
   }
   if (err.result && (err.result.lexerErrors || err.result.parserErrors)) return langiumError(err.result, rewritten) ?? { ...base, category: 'syntax', message: firstLine(message) };
   // Errors thrown by a diagram's database while parsing (e.g. deactivating an inactive participant).
@@ -137,7 +143,47 @@ function langiumError(result: LangiumResult, rewritten: Rewritten): EngineError 
   const first = found[0];
   if (!first) return undefined;
   // Langium columns are 1-based; toSource() takes the 0-based column jison uses.
-  return { category: 'syntax', message: first.message, ...rewritten.toSource(first.line, first.column - 1), token: first.token, expected: [] };
+  const position = rewritten.toSource(first.line, first.column - 1);
+  return { category: 'syntax', message: first.message, ...position, located: true, token: first.token, expected: [] };
+}
+
+/**
+ * Where in the parsed text a jison error belongs. Jison's location is that of the lookahead token,
+ * which is often the whitespace or line break before the offending token, so: a missing-text error
+ * (`got 'NEWLINE'`) points at the end of its line, where the text goes; any other token is found
+ * by skipping forward over blanks. Lexical errors carry only a line; the column comes from the
+ * upcoming input Mermaid shows after the caret.
+ */
+function jisonOffset(hash: JisonHash, token: string, message: string, rewritten: Rewritten): number {
+  const { parsed } = rewritten;
+  const loc = hash.loc;
+  if (loc && typeof loc.first_line === 'number') {
+    const start = rewritten.offsetOf(loc.first_line, typeof loc.first_column === 'number' ? loc.first_column : 0);
+    if (token === 'EOF') return start;
+    if (token === 'NEWLINE' || token === 'NL') {
+      const lineStart = parsed.lastIndexOf('\n', start - 1) + 1;
+      const lineEnd = parsed.indexOf('\n', start);
+      return lineStart + parsed.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).trimEnd().length;
+    }
+    const next = parsed.slice(start).search(/\S/);
+    return next < 0 ? start : start + next;
+  }
+  const lineStart = rewritten.offsetOf((hash.line as number) + 1, 0);
+  const lineText = parsed.slice(lineStart, parsed.indexOf('\n', lineStart));
+  const upcoming = unrecognized(message);
+  for (let length = Math.min(upcoming.length, 20); length > 0; length--) {
+    const column = lineText.indexOf(upcoming.slice(0, length));
+    if (column >= 0) return lineStart + column;
+  }
+  return lineStart + lineText.length - lineText.trimStart().length;
+}
+
+/** The input after the caret in a jison message: "...past text  upcoming\n-----^". */
+function unrecognized(message: string): string {
+  const lines = message.split('\n');
+  const caret = lines.findIndex((line) => /^-*\^$/.test(line));
+  const snippet = lines[caret - 1];
+  return caret > 0 && snippet !== undefined ? snippet.slice((lines[caret]?.length ?? 1) - 1).trim() : '';
 }
 
 /**
@@ -146,9 +192,13 @@ function langiumError(result: LangiumResult, rewritten: Rewritten): EngineError 
  * verdict, shorten long lists of expected tokens, and name jison's end-of-input token (1).
  */
 function jisonMessage(message: string): string {
+  if (message.startsWith('Lexical error')) {
+    const text = unrecognized(message).split(/\s+/)[0] ?? '';
+    return text ? `Unrecognized text \`${text}\`` : 'Unrecognized text';
+  }
   const lines = message
     .split('\n')
-    .map((line) => line.replace(/^(Parse|Lexical) error on line \d+[.:]?\s*/, '').trim())
+    .map((line) => line.replace(/^Parse error on line \d+:?\s*/, '').trim())
     .filter((line) => line !== '' && !line.startsWith('...') && !/^-*\^$/.test(line));
   const verdict = lines[0] ?? firstLine(message);
   return verdict

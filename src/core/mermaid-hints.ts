@@ -75,6 +75,14 @@ export function unclosedSequenceBlock(code: string): { keyword: string; index: n
 export function syntaxHint(kind: string | undefined, error: EngineError, lineText: string): string {
   const atEnd = error.token === 'EOF';
   const expects = (token: string) => error.expected.includes(token);
+  // e.g. "Edge limit exceeded. 500 edges found, but the limit is 500." (flowchart maxEdges)
+  if (/\blimit\b/i.test(error.message)) return 'Split the diagram into smaller ones: Mermaid refuses to parse or render a diagram beyond this limit.';
+  if (!error.located) {
+    // Thrown by Mermaid's diagram databases after parsing a line, without saying which line.
+    if (/inactivate/.test(error.message)) return 'Each `deactivate X` (or `-` after an arrow) needs an earlier `activate X` (or `+` after an arrow) for the same participant.';
+    if (/created participant/.test(error.message)) return 'Follow `create participant X` directly with the message that creates X, e.g. `A->>X: new`.';
+    return 'Mermaid does not say which line is wrong: look for what the message names, and compare it with the syntax of this diagram type.';
+  }
   if (kind === 'sequence') {
     if (expects('TXT')) return 'A message needs a colon and text: `A->>B: text`.';
     if (atEnd) return 'A block is not closed: every `alt`, `opt`, `loop`, `par`, `critical`, `break`, `rect` and `box` needs an `end`.';
@@ -94,6 +102,7 @@ export function syntaxHint(kind: string | undefined, error: EngineError, lineTex
     return 'Check the arrows (`-->`, `-.->`, `==>`, `-- text -->`) and the brackets around labels; quote labels with special characters: `A["Label (v2)"]`.';
   }
   if (kind === 'c4') {
+    if (atEnd) return 'Something is not closed: check that every boundary `{` has its `}`, and the parentheses, commas and quotes of the calls, e.g. `Rel(from, to, "label")`.';
     return 'Check the call on this line: `Person(alias, "Label", "Description")`, `System_Ext(alias, "Label")`, `Rel(from, to, "label")`; quote every text argument.';
   }
   if (atEnd) return 'The diagram ends too early: something opened above (a block, a bracket or a quote) is never closed.';

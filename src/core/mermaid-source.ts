@@ -37,7 +37,13 @@ interface Edit {
 export interface Rewritten {
   /** The diagram after front matter, directives, comments and leading whitespace are gone. */
   code: string;
-  /** Maps a 1-based line and 0-based column in the parsed text back to the 1-based source position. */
+  /** Exactly what the parser reads: `code` with `#name;` escapes encoded and a final newline. */
+  parsed: string;
+  /** The offset in `parsed` of a 1-based line and 0-based column, clamped to that line. */
+  offsetOf(line: number, column0: number): number;
+  /** The 1-based source line and column of an offset in `parsed`. */
+  sourceAt(offset: number): { line: number; column: number };
+  /** Maps a 1-based line and 0-based column in `parsed` to the 1-based source position. */
   toSource(line: number, column0: number): { line: number; column: number };
   /** The source position of the parsed text's first character: the diagram type declaration. */
   declaration: { line: number; column: number };
@@ -119,16 +125,20 @@ export function rewriteLikeMermaid(text: string): Rewritten {
     return { line: line + 1, column: at - (sourceStarts[line] ?? 0) + 1 };
   };
 
+  const offsetOf = (line: number, column0: number) => {
+    const index = Math.min(Math.max(Math.trunc(line) - 1, 0), parsedStarts.length - 1);
+    const start = parsedStarts[index] ?? 0;
+    const end = (parsedStarts[index + 1] ?? parsed.length + 1) - 1;
+    return Math.min(start + Math.max(Math.trunc(column0), 0), end);
+  };
+  const sourceAt = (offset: number) => positionOf(toSourceOffset(offset));
   return {
     code,
-    toSource(line, column0) {
-      const index = Math.min(Math.max(Math.trunc(line) - 1, 0), parsedStarts.length - 1);
-      const start = parsedStarts[index] ?? 0;
-      const end = (parsedStarts[index + 1] ?? parsed.length + 1) - 1;
-      const offset = Math.min(start + Math.max(Math.trunc(column0), 0), end);
-      return positionOf(toSourceOffset(offset));
-    },
-    declaration: positionOf(toSourceOffset(0)),
+    parsed,
+    offsetOf,
+    sourceAt,
+    toSource: (line, column0) => sourceAt(offsetOf(line, column0)),
+    declaration: sourceAt(0),
   };
 }
 

@@ -66,6 +66,7 @@ export async function parseDiagram(
 ): Promise<{ diagram?: Diagram; diagnostics: Diagnostic[] }> {
   const role = options.role ?? 'inline';
   const lineOffset = options.lineOffset ?? 0;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const diagnostics: Diagnostic[] = [];
   const report = (rule: MermaidRule, at: { line: number; column: number }, message: string, hint: string) =>
     diagnostics.push(problem(mermaidRules, rule, { file, line: at.line + lineOffset, column: at.column }, message, hint));
@@ -95,12 +96,12 @@ export async function parseDiagram(
   }
   const written = /^\S+/.exec(rewritten.code)?.[0] ?? '';
 
-  const outcome = await runInWorker(text, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const outcome = await runInWorker(text, timeoutMs);
   if (outcome.status === 'timeout') {
     report(
       'mermaid/timeout',
       rewritten.declaration,
-      `Mermaid did not finish parsing this diagram within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms and was stopped.`,
+      `Mermaid did not finish parsing this diagram within ${timeoutMs} ms and was stopped.`,
       'Simplify the diagram or split it into smaller ones; if it is small, the parser hangs on it: report it to Mermaid with the diagram attached.',
     );
     return { diagnostics };

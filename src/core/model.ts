@@ -122,6 +122,8 @@ export interface Operation {
   hasErrorResponse: boolean;
   /** Security requirements apply (the operation's own, or the document's global ones). */
   secured: boolean;
+  /** The operation declares `security: []`: public by design rather than by omission. */
+  declaredPublic: boolean;
   line: number;
 }
 

@@ -53,6 +53,8 @@ export interface Bundle {
 export interface BundleContext {
   /** Absolute bundle folder, as given. */
   bundleDir: string;
+  /** The same folder with symlinks resolved: what real paths must stay inside. */
+  realBundle: string;
   /** A bundle-relative path (`schemas/order.yaml`) as a content-root-relative one, for diagnostics. */
   fileOf(relative: string): string;
 }
@@ -61,8 +63,8 @@ interface Loaded {
   source?: SourceFile;
   /** The path the file was reached by; relative references resolve against it. */
   lexical: string;
-  /** Prefix of pointers into this file once bundled: `''` for the contract, `/x-ext/<key>` for others. */
-  prefix: string;
+  /** Where the file sits in the bundled document: `[]` for the contract, `['x-ext', <key>]` for others. */
+  base: string[];
 }
 
 type Target = { status: 'refused' | 'unresolved'; message: string; hint: string } | { status: 'file'; real: string; lexical: string };
@@ -76,8 +78,8 @@ const REFUSED_HINT = 'Copy what you need into a file inside the bundle and refer
 export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: BundleContext): Promise<Bundle> {
   const diagnostics: Diagnostic[] = [];
   const sites: RefSite[] = [];
-  const realBundle = await realpath(ctx.bundleDir);
-  const byReal = new Map<string, Loaded>([[entry.abs, { source: entry, lexical: entryLexical, prefix: '' }]]);
+  const realBundle = ctx.realBundle;
+  const byReal = new Map<string, Loaded>([[entry.abs, { source: entry, lexical: entryLexical, base: [] }]]);
   const byKey = new Map<string, SourceFile>();
   const external: Record<string, unknown> = {};
   const existing = isRecord(entry.value) && isRecord(entry.value[EXTERNAL_KEY]) ? entry.value[EXTERNAL_KEY] : {};
@@ -101,8 +103,7 @@ export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: B
     }
     for (const { node, path: at } of found.sites) {
       const written = node['$ref'] as string;
-      const base = current.prefix === '' ? [] : [EXTERNAL_KEY, current.prefix.slice(EXTERNAL_KEY.length + 2)];
-      const site: RefSite = { source, path: at, documentPath: [...base, ...at], node, written, status: 'ok' };
+      const site: RefSite = { source, path: at, documentPath: [...current.base, ...at], node, written, status: 'ok' };
       sites.push(site);
       const hash = written.indexOf('#');
       const uri = hash === -1 ? written : written.slice(0, hash);
@@ -117,7 +118,7 @@ export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: B
           site.status = 'unresolved';
           report(site, 'openapi/ref-unresolved', '$ref is empty.', 'Write what it points at, e.g. `#/components/schemas/Order` or `./schemas/order.yaml`.');
         } else {
-          node['$ref'] = `#${current.prefix}${fragment.slice(1)}`;
+          node['$ref'] = `#${pointerPrefix(current.base)}${fragment.slice(1)}`;
         }
         continue;
       }
@@ -135,7 +136,7 @@ export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: B
         loaded = await loadFile(target, realBundle, ctx, diagnostics, existing, byKey);
         byReal.set(target.real, loaded);
         if (loaded.source) {
-          external[loaded.prefix.slice(EXTERNAL_KEY.length + 2)] = loaded.source.value;
+          external[loaded.base[1]!] = loaded.source.value;
           queue.push(loaded);
         }
       }
@@ -143,7 +144,7 @@ export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: B
         site.status = 'broken';
         continue;
       }
-      node['$ref'] = `#${loaded.prefix}${fragment.slice(1)}`;
+      node['$ref'] = `#${pointerPrefix(loaded.base)}${fragment.slice(1)}`;
     }
   }
 
@@ -252,17 +253,17 @@ async function loadFile(
     text = await readFile(target.real, 'utf8');
   } catch (error) {
     diagnostics.push(problem(openapiRules, 'openapi/syntax', { file }, `The file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file is readable.'));
-    return { lexical: target.lexical, prefix: '' };
+    return { lexical: target.lexical, base: [] };
   }
   const parsed = parseSource(text, target.real, file);
   diagnostics.push(...parsed.diagnostics);
-  if (!parsed.source) return { lexical: target.lexical, prefix: '' };
+  if (!parsed.source) return { lexical: target.lexical, base: [] };
   // A readable key: `schemas/order.yaml` → `schemas-order.yaml`, made unique if needed.
   const base = relative.replace(/[^\w.-]+/g, '-');
   let key = base;
   for (let n = 2; byKey.has(key) || key in existing; n++) key = `${base}-${n}`;
   byKey.set(key, parsed.source);
-  return { source: parsed.source, lexical: target.lexical, prefix: `/${EXTERNAL_KEY}/${key}` };
+  return { source: parsed.source, lexical: target.lexical, base: [EXTERNAL_KEY, key] };
 }
 
 /**
@@ -307,10 +308,14 @@ function findRefs(root: unknown): { sites: Array<{ node: Record<string, unknown>
   return { sites };
 }
 
-const isInside = (child: string, parent: string) => {
+/** Whether `child` is strictly inside the folder `parent` (both absolute, compared as written). */
+export const isInside = (child: string, parent: string): boolean => {
   const relative = path.relative(parent, child);
   return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 };
+
+/** `['x-ext', 'schemas-order.yaml']` → `/x-ext/schemas-order.yaml`; keys are made of pointer-safe characters. */
+const pointerPrefix = (base: readonly string[]) => base.map((segment) => `/${segment}`).join('');
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 

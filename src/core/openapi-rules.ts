@@ -34,5 +34,3 @@ export const openapiRules = {
     description: 'An operation has no `operationId`; one is derived from the method and path (`get-orders-orderId`), which changes when the path does.',
   },
 } as const satisfies Record<string, RuleInfo>;
-
-export type OpenapiRule = keyof typeof openapiRules;

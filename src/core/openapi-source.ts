@@ -8,6 +8,8 @@ import { jsonLocator, jsonSyntaxError, type Locator, type Place, type Segment } 
 import { openapiRules } from './openapi-rules.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
+const EMPTY_HINT = 'Write the OpenAPI document (`openapi: 3.1.0`, `info`, `paths`), or delete the file.';
+
 /** A parsed file: its value and where each part of it is written. */
 export interface SourceFile extends Locator {
   /** Path relative to the content root, for diagnostics. */
@@ -34,14 +36,18 @@ export function parseSource(text: string, abs: string, file: string): { source?:
         diagnostics: [
           problem(openapiRules, 'openapi/syntax', { file, ...where }, empty ? 'The file is empty.' : where.message,
             empty
-              ? 'Write the OpenAPI document, starting with `{"openapi": "3.1.0", "info": {…}, "paths": {…}}`.'
+              ? EMPTY_HINT
               : 'Fix the JSON at this position: keys and strings in double quotes, commas between entries and none after the last one, no comments.'),
         ],
       };
     }
   }
   const yaml = parseYaml(clean, file);
-  if (yaml.value === undefined) return { diagnostics: yaml.diagnostics };
+  if (yaml.value === undefined) {
+    // yaml.ts's hint for an empty file speaks of item lists; a contract needs its own.
+    const diagnostics = yaml.diagnostics.map((d) => (d.rule === 'yaml/empty' ? { ...d, hint: EMPTY_HINT } : d));
+    return { diagnostics };
+  }
   return { source: { file, abs, value: yaml.value, ...yamlLocator(yaml, clean) }, diagnostics: yaml.diagnostics };
 }
 

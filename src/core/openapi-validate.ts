@@ -26,17 +26,25 @@ export async function validateBundle(document: Record<string, unknown>, version:
   const { view, toDocumentPath } = validationView(document, bundle);
   const diagnostics: Diagnostic[] = [];
   const at = (documentPath: readonly Segment[], key = false) => {
-    const { source, path } = bundle.origin(documentPath);
+    const { source, path: raw } = bundle.origin(documentPath);
+    const path = typed(source.value, raw);
     return { source, path, place: key ? source.locateKey(path) : source.locate(path) };
   };
 
   // The parser fills in a missing `info.version` (it is lenient on purpose) by writing to the
   // document; give it a copy of `info`, and report the omission as the specification requires.
-  if (isRecord(view['info']) && typeof view['info']['version'] !== 'string') {
-    const where = at(['info']);
-    diagnostics.push(invalid(where.source, where.place, `${display(where.path)} is missing the required field "version".`,
-      'Add `version:` with the version of the API (not of OpenAPI), e.g. `version: 1.0.0`.'));
-    view['info'] = { ...view['info'] };
+  const info = view['info'];
+  if (isRecord(info) && typeof info['version'] !== 'string') {
+    if (info['version'] === undefined) {
+      const where = at(['info'], true);
+      diagnostics.push(invalid(where.source, where.place, 'info is missing the required field "version".',
+        'Add `version:` with the version of the API (not of OpenAPI), e.g. `version: 1.0.0`.'));
+    } else {
+      const where = at(['info', 'version']);
+      diagnostics.push(invalid(where.source, where.place, 'info.version must be a string.',
+        'Quote the version so YAML does not read it as a number, e.g. `version: "1.0"`.'));
+    }
+    view['info'] = { ...info };
   }
 
   let errors: Array<{ message: string; path?: string | string[]; code?: string }>;
@@ -55,30 +63,32 @@ export async function validateBundle(document: Record<string, unknown>, version:
     const viewPath = typeof error.path === 'string' ? fromPointer(error.path) : (error.path ?? []);
     const explained = explain(error.message, version);
     const documentPath = toDocumentPath(explained.property === undefined ? viewPath : [...viewPath, explained.property]);
-    const where = at(documentPath, explained.property !== undefined);
+    // Point at the key that names the offending object (`get:`), not at the first line inside it.
+    const where = at(documentPath, explained.property !== undefined || explained.atKey === true);
     const subject = display(explained.property === undefined ? where.path : where.path.slice(0, -1));
     diagnostics.push(invalid(where.source, where.place, explained.message(subject), explained.hint(subject)));
   }
 
-  // One bundled file used in several places fails the same way in each: report it once.
+  // The same message at the same place (the validator can repeat itself): report it once.
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
     const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
-    return !seen.has(key) && seen.add(key) !== undefined;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
 /**
- * The document with every reference into `x-ext` replaced by its target, copied only along the
+ * The document with references into `x-ext` replaced by their targets, copied only along the
  * paths that lead to such references (the rest is shared, so large single-file contracts cost
- * nothing). A reference met again inside its own expansion stays a reference: recursive schemas
- * are not unrolled.
+ * nothing). Each target is expanded once, at its first use: that checks it in context, keeps the
+ * cost linear however often it is reused, and leaves recursive schemas as references.
  */
 function validationView(document: Record<string, unknown>, bundle: Bundle): { view: Record<string, unknown>; toDocumentPath(path: readonly Segment[]): Segment[] } {
-  const identity = { view: { ...document }, toDocumentPath: (path: readonly Segment[]) => [...path] };
   const prefix = `#/${EXTERNAL_KEY}/`;
   const external = bundle.sites.filter((s) => s.status === 'ok' && String(s.node['$ref']).startsWith(prefix));
-  if (external.length === 0) return identity;
+  if (external.length === 0) return { view: { ...document }, toDocumentPath: (path) => [...path] };
 
   const keyOf = (path: readonly Segment[]) => path.join('\0');
   // Document paths that lead to a reference into `x-ext`: only those are copied.
@@ -86,30 +96,30 @@ function validationView(document: Record<string, unknown>, bundle: Bundle): { vi
   for (const site of external) {
     for (let length = 0; length <= site.documentPath.length; length++) leading.add(keyOf(site.documentPath.slice(0, length)));
   }
+  const expanded = new Set<string>(); // document paths of targets already expanded
   const replaced = new Map<string, Segment[]>(); // view path → document path of what replaced it
 
-  const copy = (node: unknown, viewPath: Segment[], documentPath: Segment[], open: Set<string>): unknown => {
+  const copy = (node: unknown, viewPath: Segment[], documentPath: Segment[]): unknown => {
     if (typeof node !== 'object' || node === null || !leading.has(keyOf(documentPath))) return node;
     const ref = isRecord(node) ? node['$ref'] : undefined;
-    if (typeof ref === 'string' && ref.startsWith(prefix) && !open.has(ref)) {
+    if (typeof ref === 'string' && ref.startsWith(prefix)) {
       const target = resolvePointer(document, ref);
-      if (target.ok) {
+      if (target.ok && !expanded.has(keyOf(target.path))) {
+        expanded.add(keyOf(target.path));
         replaced.set(keyOf(viewPath), target.path);
-        open.add(ref);
-        const expanded = copy(target.value, viewPath, target.path, open);
-        open.delete(ref);
-        return expanded;
+        return copy(target.value, viewPath, target.path);
       }
+      return node;
     }
-    if (Array.isArray(node)) return node.map((item, index) => copy(item, [...viewPath, index], [...documentPath, String(index)], open));
+    if (Array.isArray(node)) return node.map((item, index) => copy(item, [...viewPath, index], [...documentPath, index]));
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      out[key] = viewPath.length === 0 && key === EXTERNAL_KEY ? value : copy(value, [...viewPath, key], [...documentPath, key], open);
+      out[key] = viewPath.length === 0 && key === EXTERNAL_KEY ? value : copy(value, [...viewPath, key], [...documentPath, key]);
     }
     return out;
   };
 
-  const view = copy(document, [], [], new Set()) as Record<string, unknown>;
+  const view = copy(document, [], []) as Record<string, unknown>;
   return {
     view: view === document ? { ...document } : view,
     toDocumentPath: (path) => {
@@ -125,7 +135,8 @@ function validationView(document: Record<string, unknown>, bundle: Bundle): { vi
 /** A reference error the bundler did not report (it should have): report it at the reference. */
 function referenceFallback(message: string, bundle: Bundle): Diagnostic | undefined {
   const ref = message.slice(message.indexOf(': ') + 2);
-  const sites = bundle.sites.filter((s) => s.node['$ref'] === ref || s.written === ref);
+  // The validator names external references without their fragment.
+  const sites = bundle.sites.filter((s) => s.node['$ref'] === ref || s.written === ref || s.written.split('#')[0] === ref);
   if (sites.some((s) => s.status !== 'ok')) return undefined;
   const site = sites[0];
   const source = site?.source ?? bundle.origin([]).source;
@@ -139,6 +150,8 @@ const invalid = (source: SourceFile, place: { line: number; column: number }, me
 interface Explained {
   /** For "not expected here" errors: the offending key, which is what to point at. */
   property?: string;
+  /** The error concerns the object as a whole (a field is missing): point at its key. */
+  atKey?: boolean;
   message(subject: string): string;
   hint(subject: string): string;
 }
@@ -150,7 +163,8 @@ function explain(text: string, version: string): Explained {
   if ((match = /^must have required property '(.+)'$/.exec(text))) {
     const field = match[1]!;
     return {
-      message: (s) => `${s} is missing the required field "${field}".`,
+      atKey: true,
+      message: (s) => `${cap(s)} is missing the required field "${field}".`,
       hint: (s) => `Add \`${field}:\` to ${s}${REQUIRED_EXAMPLES[field] ? `, e.g. ${REQUIRED_EXAMPLES[field]}` : ''}.`,
     };
   }
@@ -166,33 +180,34 @@ function explain(text: string, version: string): Explained {
     const type = match[1]!;
     const article = /^[aeiou]/.test(type) ? 'an' : 'a';
     return {
-      message: (s) => `${s} must be ${article} ${type}.`,
+      message: (s) => `${cap(s)} must be ${article} ${type}.`,
       hint: () => `Write ${article} ${type} here${type === 'string' ? ' (in YAML, quote values that look like numbers, dates or booleans)' : ''}.`,
     };
   }
   if ((match = /^must be equal to one of the allowed values: (.+)$/.exec(text))) {
     const values = match[1]!;
-    return { message: (s) => `${s} must be one of: ${values}.`, hint: () => `Write one of: ${values}.` };
+    return { message: (s) => `${cap(s)} must be one of: ${values}.`, hint: () => `Write one of: ${values}.` };
   }
   if ((match = /^Property "(.+)" must match pattern (.+)$/.exec(text))) {
     const pattern = match[2]!;
     return {
-      message: (s) => `${s} does not match the pattern ${pattern}.`,
+      message: (s) => `${cap(s)} does not match the pattern ${pattern}.`,
       hint: (s) => s === 'openapi' ? 'Write the full version, e.g. `openapi: 3.1.0`.' : `Write a value matching ${pattern}.`,
     };
   }
   if ((match = /^format must match format "(.+)"$/.exec(text))) {
     const format = match[1]!;
-    return { message: (s) => `${s} is not a valid ${format}.`, hint: () => `Write a valid ${format} here.` };
+    return { message: (s) => `${cap(s)} is not a valid ${format}.`, hint: () => `Write a valid ${format} here.` };
   }
   if (/^Declared path parameter/.test(text)) {
     return {
-      message: (s) => `${s}: ${text}.`,
+      atKey: true,
+      message: (s) => `${cap(s)}: ${text}.`,
       hint: () => 'Declare the parameter under `parameters` (of the path or of the operation) with `in: path` and `required: true`, or remove it from the path.',
     };
   }
   return {
-    message: (s) => `${s}: ${text.replace(/\.$/, '')}.`,
+    message: (s) => `${cap(s)}: ${text.replace(/\.$/, '')}.`,
     hint: (s) => `Change ${s} so it follows the ${spec} specification.`,
   };
 }
@@ -211,7 +226,7 @@ const REQUIRED_EXAMPLES: Record<string, string> = {
 };
 
 /** `paths["/orders"].get.responses["200"]`: a path as a reader finds it in the file. */
-export function display(path: readonly Segment[]): string {
+function display(path: readonly Segment[]): string {
   if (path.length === 0) return 'the document';
   return path
     .map((segment, index) => {
@@ -220,6 +235,19 @@ export function display(path: readonly Segment[]): string {
       return `[${JSON.stringify(segment)}]`;
     })
     .join('');
+}
+
+/** "the document" starts a sentence as "The document"; code paths stay as written. */
+const cap = (subject: string) => (subject === 'the document' ? 'The document' : subject);
+
+/** Array indexes as numbers (validators report `"0"`), so they read `parameters[0]`, not `parameters["0"]`. */
+function typed(root: unknown, path: readonly Segment[]): Segment[] {
+  let node = root;
+  return path.map((segment) => {
+    const index = Array.isArray(node) && /^(0|[1-9]\d*)$/.test(String(segment)) ? Number(segment) : segment;
+    node = Array.isArray(node) ? node[Number(index)] : isRecord(node) ? node[String(segment)] : undefined;
+    return index;
+  });
 }
 
 /** Segments of a plain JSON pointer (`/paths/~1orders/get`), as validators report paths. */

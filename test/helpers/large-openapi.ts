@@ -19,7 +19,7 @@ export interface LargeOpenApiOptions {
 const OPERATIONS_PER_RESOURCE = 6;
 
 const NOUNS = [
-  'repository', 'issue', 'comment', 'release', 'asset', 'team', 'member', 'project', 'column', 'card',
+  'repo', 'issue', 'comment', 'release', 'asset', 'team', 'member', 'project', 'column', 'card',
   'workflow', 'run', 'job', 'artifact', 'secret', 'variable', 'hook', 'delivery', 'key', 'deployment',
   'environment', 'package', 'version', 'label', 'milestone', 'review', 'check', 'suite', 'alert', 'gist',
 ];

@@ -49,9 +49,9 @@ describe('renderStory', () => {
     expect(html).toContain('<pre class="mermaid">flowchart LR\n  a --> b</pre>');
   });
 
-  it('prefixes heading anchors so they never clash with page sections', async () => {
+  it('nests story headings under the page section and prefixes their anchors', async () => {
     const { headings, html } = await renderStory(body, resolve);
-    expect(headings).toEqual([{ depth: 2, slug: 'story-story', text: 'Story' }]);
-    expect(html).toContain('<h2 id="story-story">');
+    expect(headings).toEqual([{ depth: 3, slug: 'story-story', text: 'Story' }]);
+    expect(html).toContain('<h3 id="story-story">');
   });
 });

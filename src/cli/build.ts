@@ -1,0 +1,22 @@
+/** `specport build`: Astro's own build, fed from the checked content, with telemetry off. */
+import path from 'node:path';
+
+/** The project root, where astro.config.mjs lives. */
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+export async function buildSite(options: { content: string; out: string; allowErrors?: boolean }): Promise<number> {
+  // Read by src/content.config.ts; Astro's telemetry would call a third-party host.
+  process.env['SPECPORT_CONTENT'] = options.content;
+  process.env['ASTRO_TELEMETRY_DISABLED'] = '1';
+  if (options.allowErrors) process.env['SPECPORT_ALLOW_ERRORS'] = '1';
+  const { build } = await import('astro');
+  try {
+    await build({ root: PROJECT_ROOT, outDir: options.out, logLevel: 'warn' });
+    console.error(`Portal built into ${path.relative(process.cwd(), options.out) || '.'}`);
+    return 0;
+  } catch (error) {
+    // Astro has already logged what failed; a stack trace would add nothing for the reader.
+    console.error(`Build failed: ${(error as Error).message}`);
+    return 1;
+  }
+}

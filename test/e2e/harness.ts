@@ -1,0 +1,77 @@
+/**
+ * End-to-end harness: build a portal with the real CLI, serve it on loopback, and drive Debian's
+ * Chromium through playwright-core. No browser is downloaded; no request may leave the machine.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sirv from 'sirv';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const OUTPUT = path.join(ROOT, 'test/.output');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `specport` CLI with the Node running the tests (the project's pinned runtime). */
+export function specport(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/specport.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Serves a built site on 127.0.0.1; resolves to its origin. */
+export async function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const handler = sirv(dir, { dev: false, etag: false, extensions: ['html'] });
+  const server: Server = createServer((req, res) => handler(req, res, () => {
+    res.statusCode = 404;
+    res.end('Not found');
+  }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', '--no-first-run'],
+  });
+}
+
+export interface Watched {
+  page: Page;
+  /** Requests to any origin other than the portal's own; they are aborted. */
+  foreign: string[];
+  consoleErrors: string[];
+}
+
+/** A page that refuses and records every request leaving `origin`, and records console errors. */
+export async function watchedPage(browser: Browser, origin: string): Promise<Watched> {
+  const context = await browser.newContext();
+  const foreign: string[] = [];
+  const consoleErrors: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${origin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  return { page, foreign, consoleErrors };
+}
