@@ -92,10 +92,10 @@ describe('parseContract', () => {
     });
     expect(contract?.upgradedFrom).toBeUndefined();
     expect(contract?.operations).toEqual([
-      { operationId: 'listOrders', derivedId: false, method: 'GET', path: '/orders', summary: 'List orders', description: '', tags: ['orders'], deprecated: false, responses: ['200'], hasErrorResponse: false, secured: false, line: 9 },
-      { operationId: 'createOrder', derivedId: false, method: 'POST', path: '/orders', summary: 'Create an order', description: '', tags: [], deprecated: false, responses: ['201', '4XX'], hasErrorResponse: true, secured: true, line: 23 },
+      { operationId: 'listOrders', derivedId: false, method: 'GET', path: '/orders', summary: 'List orders', description: '', tags: ['orders'], deprecated: false, responses: ['200'], hasErrorResponse: false, secured: false, declaredPublic: true, line: 9 },
+      { operationId: 'createOrder', derivedId: false, method: 'POST', path: '/orders', summary: 'Create an order', description: '', tags: [], deprecated: false, responses: ['201', '4XX'], hasErrorResponse: true, secured: true, declaredPublic: false, line: 23 },
       // Written in paths/order.yaml: listed at the contract's `$ref` that pulls it in.
-      { operationId: 'getOrder', derivedId: false, method: 'GET', path: '/orders/{orderId}', summary: 'Get an order', description: '', tags: [], deprecated: true, responses: ['200', '404'], hasErrorResponse: true, secured: true, line: 37 },
+      { operationId: 'getOrder', derivedId: false, method: 'GET', path: '/orders/{orderId}', summary: 'Get an order', description: '', tags: [], deprecated: true, responses: ['200', '404'], hasErrorResponse: true, secured: true, declaredPublic: false, line: 37 },
     ]);
   });
 
