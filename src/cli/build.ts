@@ -1,4 +1,5 @@
 /** `specport build`: Astro's own build, fed from the checked content, with telemetry off. */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /** The project root, where astro.config.mjs lives. */
@@ -11,7 +12,10 @@ export async function buildSite(options: { content: string; out: string; allowEr
   if (options.allowErrors) process.env['SPECPORT_ALLOW_ERRORS'] = '1';
   const { build } = await import('astro');
   try {
-    await build({ root: PROJECT_ROOT, outDir: options.out, logLevel: 'warn' });
+    // One content-layer cache per content root, so portals built from different folders never mix.
+    const key = createHash('sha256').update(options.content).digest('hex').slice(0, 12);
+    const cacheDir = path.join(PROJECT_ROOT, 'node_modules/.astro', `specport-${key}`);
+    await build({ root: PROJECT_ROOT, outDir: options.out, cacheDir, logLevel: 'warn' });
     console.error(`Portal built into ${path.relative(process.cwd(), options.out) || '.'}`);
     return 0;
   } catch (error) {

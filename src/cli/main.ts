@@ -51,17 +51,20 @@ async function main(argv: string[]): Promise<number> {
     return hasErrors(portal.diagnostics) ? 1 : 0;
   }
   if (command === 'build') {
-    const portal = await loadPortal(content);
-    if (hasErrors(portal.diagnostics)) {
-      console.error(formatPretty(portal.diagnostics, portal.features.length, process.stderr.isTTY));
-      console.error('Build stopped: fix the errors above, then build again.');
-      return 1;
-    }
-    if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, process.stderr.isTTY));
+    if (!(await checkBeforeBuild(content))) return 1;
     await closeMermaid();
     return buildSite({ content, out: path.resolve(values.out) });
   }
   return usage(command ? `Unknown command "${command}".` : 'Missing command.');
+}
+
+/** The same checks as `check`, printed the same way; the model is dropped before Astro starts. */
+async function checkBeforeBuild(content: string): Promise<boolean> {
+  const portal = await loadPortal(content);
+  if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, process.stderr.isTTY));
+  if (!hasErrors(portal.diagnostics)) return true;
+  console.error('Build stopped: fix the errors above, then build again.');
+  return false;
 }
 
 function usage(message: string): number {
