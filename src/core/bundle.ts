@@ -18,7 +18,7 @@ import type { FeatureFrontmatter } from './schemas/feature.ts';
 import type { Nfr } from './schemas/nfr.ts';
 import { sequenceFrontmatterSchema } from './schemas/sequence.ts';
 import type { Threat } from './schemas/threats.ts';
-import { parseYaml } from './yaml.ts';
+import { parseYaml, type DocPath } from './yaml.ts';
 
 export const bundleRules = {
   'bundle/unknown-file': { severity: 'warning', description: 'A file in a bundle that is not part of the bundle format; it is not published.' },
@@ -32,6 +32,8 @@ export interface ParsedBundle {
   abs: string;
   area: string;
   meta?: FeatureFrontmatter | undefined;
+  /** Where a frontmatter field of `feature.md` was written. */
+  locateMeta: (path: DocPath) => { line: number; column: number };
   body: string;
   bodyLine: number;
   story: StoryScan;
@@ -71,6 +73,7 @@ export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> 
     dir: bundle.dir,
     abs: bundle.abs,
     area: defaultArea(bundle.dir),
+    locateMeta: () => ({ line: 1, column: 1 }),
     body: '',
     bodyLine: 1,
     story: { diagrams: [], links: [], html: [] },
@@ -90,7 +93,7 @@ export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> 
   if (featureText !== undefined) {
     const feature = parseFeatureMd(featureText, file('feature.md'));
     diagnostics.push(...feature.diagnostics);
-    Object.assign(parsed, { meta: feature.meta, body: feature.body, bodyLine: feature.bodyLine, story: scanStory(feature.body) });
+    Object.assign(parsed, { meta: feature.meta, locateMeta: feature.locate, body: feature.body, bodyLine: feature.bodyLine, story: scanStory(feature.body) });
     if (feature.meta?.area) parsed.area = feature.meta.area;
     for (const block of parsed.story.diagrams) {
       const result = await parseDiagram(block.source, file('feature.md'), { role: 'inline', lineOffset: parsed.bodyLine + block.line - 2 });

@@ -3,7 +3,7 @@ import matter from 'gray-matter';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import { validateSchema } from './schema-errors.ts';
 import { featureFrontmatterSchema, type FeatureFrontmatter } from './schemas/feature.ts';
-import { parseYaml, type YamlResult } from './yaml.ts';
+import { parseYaml, type DocPath, type YamlResult } from './yaml.ts';
 
 export const featureRules = {
   'feature/no-frontmatter': { severity: 'error', description: '`feature.md` has no YAML frontmatter.' },
@@ -12,6 +12,8 @@ export const featureRules = {
 
 export interface ParsedFeatureMd {
   meta?: FeatureFrontmatter | undefined;
+  /** Where a frontmatter field was written, e.g. `['depends_on', 1]`. */
+  locate: (path: DocPath) => { line: number; column: number };
   body: string;
   /** Line of `feature.md` on which the body starts. */
   bodyLine: number;
@@ -25,7 +27,7 @@ export function parseFeatureMd(text: string, file: string): ParsedFeatureMd {
     diagnostics.push(
       problem(featureRules, 'feature/no-frontmatter', { file }, '`feature.md` does not start with YAML frontmatter.', 'Start the file with a `---` line, the fields title, id, status and owner, and another `---` line.'),
     );
-    return { body: source, bodyLine: 1, diagnostics };
+    return { body: source, bodyLine: 1, diagnostics, locate: () => ({ line: 1, column: 1 }) };
   }
   let yaml: YamlResult | undefined;
   // Our engine replaces js-yaml so that syntax errors come back as diagnostics with lines, not throws.
@@ -39,15 +41,17 @@ export function parseFeatureMd(text: string, file: string): ParsedFeatureMd {
       },
     },
   });
-  diagnostics.push(...(yaml?.diagnostics ?? []));
   const bodyLine = source.slice(0, source.length - parsed.content.length).split('\n').length;
-  if (!yaml || yaml.value === undefined) {
-    if (yaml && yaml.diagnostics.length === 0) diagnostics.push(...emptyFrontmatter(file));
-    return { body: parsed.content, bodyLine, diagnostics };
+  const locate = yaml?.locate ?? (() => ({ line: 1, column: 1 }));
+  // gray-matter skips the engine for an empty block; a comment-only block parses to nothing.
+  if (!yaml || (yaml.value === undefined && yaml.diagnostics.every((d) => d.rule === 'yaml/empty'))) {
+    return { body: parsed.content, bodyLine, diagnostics: [...diagnostics, ...emptyFrontmatter(file)], locate };
   }
-  const { data, diagnostics: schemaDiagnostics } = validateSchema(featureFrontmatterSchema, yaml.value, { file, locate: yaml.locate });
+  diagnostics.push(...yaml.diagnostics);
+  if (yaml.value === undefined) return { body: parsed.content, bodyLine, diagnostics, locate };
+  const { data, diagnostics: schemaDiagnostics } = validateSchema(featureFrontmatterSchema, yaml.value, { file, locate });
   diagnostics.push(...schemaDiagnostics);
-  return { meta: data, body: parsed.content, bodyLine, diagnostics };
+  return { meta: data, body: parsed.content, bodyLine, diagnostics, locate };
 }
 
 const emptyFrontmatter = (file: string) => [

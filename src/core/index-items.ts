@@ -50,7 +50,7 @@ export function buildIndex(bundles: readonly ParsedBundle[]): { index: PortalInd
     if (key) {
       const first = keys.get(key);
       if (first) {
-        diagnostics.push(problem(idRules, 'ids/duplicate-key', { ...at, line: 3 }, `The feature key "${key}" is also used by "${first.slug}".`, 'Give each feature its own short key; item IDs start with it.'));
+        diagnostics.push(problem(idRules, 'ids/duplicate-key', { file: at.file, ...bundle.locateMeta(['id']) }, `The feature key "${key}" is also used by "${first.slug}".`, 'Give each feature its own short key; item IDs start with it.'));
       } else keys.set(key, bundle);
     }
 

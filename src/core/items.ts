@@ -9,7 +9,7 @@ import { schemaRules, validateSchema } from './schema-errors.ts';
 import { edgeCaseSchema, type EdgeCase } from './schemas/edge-cases.ts';
 import { nfrSchema, type Nfr } from './schemas/nfr.ts';
 import { threatSchema, type Threat } from './schemas/threats.ts';
-import { parseYaml } from './yaml.ts';
+import { parseYaml, type DocPath } from './yaml.ts';
 
 /** The item files, by name: their top-level key and the schema of one item. */
 export const ITEM_FILES = {
@@ -24,6 +24,8 @@ type ItemOf = { 'nfr.yaml': Nfr; 'threats.yaml': Threat; 'edge-cases.yaml': Edge
 export interface Located<T> {
   item: T;
   at: SourceRef;
+  /** Where a field of the item was written, e.g. `['applies_to', 2]`, so a bad reference points at its own line. */
+  locate: (path: DocPath) => SourceRef & { column: number };
 }
 
 /** Parses one item file; `file` is relative to the content root. */
@@ -55,7 +57,9 @@ export function parseItemFile<N extends ItemFileName>(
   list.forEach((value, index) => {
     const result = validateSchema(schema as z.ZodType, value, { file, locate: yaml.locate, prefix: [key, index] });
     diagnostics.push(...result.diagnostics);
-    if (result.data) items.push({ item: result.data as ItemOf[N], at: { file, line: yaml.locate([key, index]).line } });
+    if (result.data) {
+      items.push({ item: result.data as ItemOf[N], at: { file, line: yaml.locate([key, index]).line }, locate: (path) => ({ file, ...yaml.locate([key, index, ...path]) }) });
+    }
   });
   return { items, diagnostics };
 }

@@ -57,23 +57,24 @@ export async function link(parsed: readonly ParsedBundle[]): Promise<{ features:
     const meta = bundle.meta ?? fallbackMeta(bundle.slug);
     const featureFile = `${bundle.dir === '.' ? '' : `${bundle.dir}/`}feature.md`;
     const self = { bundle, id: 'feature.md', kind: 'feature' as const, anchor: '', label: meta.title };
-    const dependsOn = meta.depends_on.map((raw) => linkRef(raw, self, { file: featureFile, line: 1 }));
+    const dependsOn = meta.depends_on.map((raw, i) => linkRef(raw, self, { file: featureFile, ...bundle.locateMeta(['depends_on', i]) }));
 
-    const nfrs = bundle.nfrs.map(({ item, at }) => ({
+    const nfrs = bundle.nfrs.map(({ item, at, locate }) => ({
       ...item, feature: bundle.slug, at, measurable: item.target !== 'none',
-      appliesTo: item.applies_to.map((raw) => linkRef(raw, { bundle, id: item.id, kind: 'nfr', anchor: item.id, label: item.statement }, at)),
+      appliesTo: item.applies_to.map((raw, i) => linkRef(raw, { bundle, id: item.id, kind: 'nfr', anchor: item.id, label: item.statement }, locate(['applies_to', i]))),
     }));
-    const threats = bundle.threats.map(({ item, at }) => {
+    const threats = bundle.threats.map(({ item, at, locate }) => {
       const from = { bundle, id: item.id, kind: 'threat' as const, anchor: item.id, label: item.title };
       return {
         ...item, feature: bundle.slug, at, risk: riskOf(item.likelihood, item.impact),
-        targets: item.target.map((raw) => linkRef(raw, from, at)),
-        mitigationItems: item.mitigations.map((text) => (/^[a-z]+:\S+$/.test(text.trim()) && !/^https?:/.test(text) ? { ref: linkRef(text, from, at) } : { text })),
+        // A single `target: op:x` string locates at the string itself; a list at each entry.
+        targets: item.target.map((raw, i) => linkRef(raw, from, locate(['target', i]))),
+        mitigationItems: item.mitigations.map((text, i) => (/^[a-z]+:\S+$/.test(text.trim()) && !/^https?:/.test(text) ? { ref: linkRef(text, from, locate(['mitigations', i])) } : { text })),
       };
     });
-    const edgeCases = bundle.edgeCases.map(({ item, at }) => ({
+    const edgeCases = bundle.edgeCases.map(({ item, at, locate }) => ({
       ...item, feature: bundle.slug, at,
-      links: item.refs.map((raw) => linkRef(raw, { bundle, id: item.id, kind: 'edge', anchor: item.id, label: item.scenario }, at)),
+      links: item.refs.map((raw, i) => linkRef(raw, { bundle, id: item.id, kind: 'edge', anchor: item.id, label: item.scenario }, locate(['refs', i]))),
     }));
 
     // Wiki links in the story are checked here, with their exact positions, then rendered.

@@ -30,21 +30,23 @@ const parser = unified().use(remarkParse).use(remarkGfm);
 /** Finds what the story holds that needs checking, with positions. */
 export function scanStory(body: string): StoryScan {
   const tree = parser.parse(body) as Root;
+  const lineStarts = [0];
+  for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineColumn = (offset: number) => {
+    let line = lineStarts.length - 1;
+    while (lineStarts[line]! > offset) line--;
+    return { line: line + 1, column: offset - lineStarts[line]! + 1 };
+  };
   const scan: StoryScan = { diagrams: [], links: [], html: [] };
   visit(tree, (node) => {
     const start = node.position?.start ?? { line: 1, column: 1 };
     if (node.type === 'code' && (node as Code).lang === 'mermaid') scan.diagrams.push({ source: (node as Code).value, line: start.line + 1 });
     if (node.type === 'html') scan.html.push({ line: start.line, column: start.column });
-    if (node.type === 'text') {
-      const text = (node as Text).value;
-      for (const match of text.matchAll(WIKI_LINK)) {
-        const before = text.slice(0, match.index);
-        const lines = before.split('\n');
-        scan.links.push({
-          raw: match[1]!,
-          line: start.line + lines.length - 1,
-          column: lines.length > 1 ? lines.at(-1)!.length + 1 : start.column + before.length,
-        });
+    if (node.type === 'text' && node.position?.start.offset !== undefined && node.position.end.offset !== undefined) {
+      // Search the raw source, not the parsed text, so escapes, entities and list markers keep their columns.
+      const from = node.position.start.offset;
+      for (const match of body.slice(from, node.position.end.offset).matchAll(WIKI_LINK)) {
+        scan.links.push({ raw: match[1]!, ...lineColumn(from + match.index) });
       }
     }
   });

@@ -12,13 +12,14 @@
  * bundler uses) and every reference to it becomes an internal pointer. Internal references stay
  * as written, so recursive schemas stay recursive instead of being expanded.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { problem, type Diagnostic } from './diagnostics.ts';
 import { isRecord, pointerSegments, resolvePointer } from './json-pointer.ts';
 import type { Segment } from './json-position.ts';
 import { openapiRules } from './openapi-rules.ts';
 import { parseSource, type SourceFile } from './openapi-source.ts';
+import { readText, SIZE_LIMITS } from './read.ts';
 
 /** Where bundled files are embedded, as Scalar's bundler does. */
 export const EXTERNAL_KEY = 'x-ext';
@@ -247,14 +248,11 @@ async function loadFile(
 ): Promise<Loaded> {
   const relative = toPosix(path.relative(realBundle, target.real));
   const file = ctx.fileOf(relative);
-  let text: string;
-  try {
-    // `target.real` was checked to be inside the real bundle folder just before.
-    text = await readFile(target.real, 'utf8');
-  } catch (error) {
-    diagnostics.push(problem(openapiRules, 'openapi/syntax', { file }, `The file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file is readable.'));
-    return { lexical: target.lexical, base: [] };
-  }
+  // `target.real` was checked to be inside the real bundle folder just before.
+  const read = await readText(target.real, file, SIZE_LIMITS.contract);
+  diagnostics.push(...read.diagnostics);
+  if (read.text === undefined) return { lexical: target.lexical, base: [] };
+  const text = read.text;
   const parsed = parseSource(text, target.real, file);
   diagnostics.push(...parsed.diagnostics);
   if (!parsed.source) return { lexical: target.lexical, base: [] };

@@ -7,7 +7,7 @@
  * Reading referenced files is ours (`openapi-refs.ts`): the policy on what may be read is enforced
  * before anything is, and the library only ever sees a self-contained document.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { upgrade } from '@scalar/openapi-parser';
 import { problem, type Diagnostic } from './diagnostics.ts';
@@ -15,6 +15,7 @@ import { isRecord } from './json-pointer.ts';
 import type { Contract } from './model.ts';
 import { summariseOperations } from './openapi-operations.ts';
 import { bundleRefs, isInside, neutraliseRefs } from './openapi-refs.ts';
+import { readText, SIZE_LIMITS } from './read.ts';
 import { openapiRules } from './openapi-rules.ts';
 import { parseSource, type SourceFile } from './openapi-source.ts';
 import { validateBundle } from './openapi-validate.ts';
@@ -63,10 +64,12 @@ export async function parseContract(absFile: string, ctx: { bundleDir: string; f
     if (!isInside(real, realBundle)) {
       return fail('openapi/ref-outside', 'The contract is a link to a file outside the bundle folder; it is not read.', 'Put the contract itself in the bundle instead of linking to it.');
     }
-    text = await readFile(real, 'utf8');
   } catch (error) {
     return fail('openapi/syntax', `The contract could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file exists and is readable.');
   }
+  const read = await readText(real, ctx.file, SIZE_LIMITS.contract);
+  if (read.text === undefined) return { files: [], diagnostics: read.diagnostics };
+  text = read.text;
 
   const parsed = parseSource(text, real, ctx.file);
   if (!parsed.source) return { files: [], diagnostics: parsed.diagnostics };

@@ -10,7 +10,8 @@ import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 export const scanRules = {
   'scan/no-content': { severity: 'error', description: 'The content root does not exist or holds no bundle.' },
   'scan/outside-bundle': { severity: 'warning', description: 'A file that belongs to no bundle is not published.' },
-  'scan/link-outside': { severity: 'error', description: 'A symbolic link points outside the content root; it is not followed.' },
+  'scan/link-outside': { severity: 'error', description: 'A symbolic link points outside the content root, or at nothing; it is not followed.' },
+  'scan/link-loop': { severity: 'warning', description: 'A symbolic link points back at a folder already scanned; it is not followed again.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export interface ScannedBundle {
@@ -37,9 +38,11 @@ export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; di
 
   const bundles: ScannedBundle[] = [];
   const loose: string[] = [];
+  const visited = new Set<string>();
 
   /** Walks one folder; `owner` is the bundle the folder belongs to, if any. */
   async function walk(abs: string, owner: ScannedBundle | undefined): Promise<void> {
+    visited.add(await realpath(abs));
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     let bundle = owner;
     if (entries.some((e) => e.name === 'feature.md' && (e.isFile() || e.isSymbolicLink()))) {
@@ -52,13 +55,20 @@ export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; di
       let isDir = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = await realpath(child).catch(() => undefined);
+        const name = rel(rootReal!, child);
         if (!target || !inside(rootReal!, target)) {
           diagnostics.push(
-            problem(scanRules, 'scan/link-outside', { file: rel(rootReal!, child) }, `"${rel(rootReal!, child)}" is a link to a place outside the content root.`, 'Copy the file into the bundle instead of linking to it.'),
+            target
+              ? problem(scanRules, 'scan/link-outside', { file: name }, `"${name}" is a link to a place outside the content root.`, 'Copy the file into the bundle instead of linking to it.')
+              : problem(scanRules, 'scan/link-outside', { file: name }, `"${name}" is a link that points at nothing.`, 'Remove the broken link, or point it at a file inside the content root.'),
           );
           continue;
         }
         isDir = (await lstat(target)).isDirectory();
+        if (isDir && visited.has(target)) {
+          diagnostics.push(problem(scanRules, 'scan/link-loop', { file: name }, `"${name}" links back to a folder that is already part of the content.`, 'Remove the link; every folder is scanned once.'));
+          continue;
+        }
       }
       if (isDir) await walk(child, bundle);
       else if (bundle) bundle.files.push(rel(bundle.abs, child));

@@ -54,7 +54,7 @@ function rowsOf(schema: JsonSchema, prefix: string): FieldRow[] {
 function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
   if (schema.const !== undefined) return JSON.stringify(schema.const);
-  if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (schema.enum) return `one of: ${schema.enum.map((v) => String(v)).join(', ')}`;
   if (schema.type === 'array') return `list of ${schema.items ? typeOf(schema.items) : 'values'}`;
   if (schema.type === 'object' && schema.properties) return 'object';
   if (Array.isArray(schema.type)) return schema.type.join(' or ');

@@ -43,29 +43,29 @@ function watch(context: LoaderContext, root: string, reload: () => Promise<void>
 const diagnosticsOf = (portal: Portal, dir: string): Diagnostic[] =>
   portal.diagnostics.filter((d) => dir === '.' || d.file === dir || d.file.startsWith(`${dir}/`));
 
-export function featuresLoader(options: SpecportLoaderOptions): Loader {
+interface Entry {
+  id: string;
+  data: Record<string, unknown>;
+  filePath?: string;
+}
+
+/**
+ * A loader over the shared model: stores the entries `select` picks, skips unchanged ones by
+ * digest, deletes the ones not seen on this run, and reloads when a content file changes.
+ */
+function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, root: string, context: LoaderContext) => Iterable<Entry>): Loader {
   return {
-    name: 'specport-features',
+    name,
     async load(context) {
       const root = path.resolve(options.content);
       const sync = async () => {
         const portal = await portalFor(root);
-        if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
-          // `specport build` checks before Astro runs; this guards a direct `astro build`.
-          throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, false)}`);
-        }
-        for (const d of portal.diagnostics) {
-          const line = `${d.file}:${d.line}:${d.column} ${d.message} (${d.rule})`;
-          if (d.severity === 'error') context.logger.error(line);
-          else context.logger.warn(line);
-        }
         const seen = new Set<string>();
-        for (const feature of portal.features) {
-          const data = { ...feature, diagnostics: diagnosticsOf(portal, feature.dir) };
+        for (const { id, data, filePath } of select(portal, root, context)) {
           const digest = context.generateDigest(JSON.stringify(data));
-          seen.add(feature.slug);
-          if (context.store.get(feature.slug)?.digest === digest) continue;
-          context.store.set({ id: feature.slug, data: data as unknown as Record<string, unknown>, digest, filePath: path.relative(process.cwd(), path.join(root, feature.dir, 'feature.md')) });
+          seen.add(id);
+          if (context.store.get(id)?.digest === digest) continue;
+          context.store.set({ id, data, digest, ...(filePath ? { filePath } : {}) });
         }
         for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
       };
@@ -75,25 +75,25 @@ export function featuresLoader(options: SpecportLoaderOptions): Loader {
   };
 }
 
-export function contractsLoader(options: SpecportLoaderOptions): Loader {
-  return {
-    name: 'specport-contracts',
-    async load(context) {
-      const root = path.resolve(options.content);
-      const sync = async () => {
-        const portal = await portalFor(root);
-        const seen = new Set<string>();
-        for (const [id, document] of portal.documents) {
-          const json = JSON.stringify(document);
-          const digest = context.generateDigest(json);
-          seen.add(id);
-          if (context.store.get(id)?.digest === digest) continue;
-          context.store.set({ id, data: { json }, digest });
-        }
-        for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
-      };
-      await sync();
-      watch(context, root, sync);
-    },
-  };
-}
+/** One entry per feature: the linked model of the bundle plus its diagnostics. */
+export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
+  modelLoader('specport-features', options, (portal, root, context) => {
+    if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
+      // `specport build` checks before Astro runs; this guards a direct `astro build`.
+      throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, false)}`);
+    }
+    for (const d of portal.diagnostics) {
+      const line = `${d.file}:${d.line}:${d.column} ${d.message} (${d.rule})`;
+      if (d.severity === 'error') context.logger.error(line);
+      else context.logger.warn(line);
+    }
+    return portal.features.map((feature) => ({
+      id: feature.slug,
+      data: { ...feature, diagnostics: diagnosticsOf(portal, feature.dir) },
+      filePath: path.relative(process.cwd(), path.join(root, feature.dir, 'feature.md')),
+    }));
+  });
+
+/** One entry per published API document, as its JSON text. */
+export const contractsLoader = (options: SpecportLoaderOptions): Loader =>
+  modelLoader('specport-contracts', options, (portal) => [...portal.documents].map(([id, document]) => ({ id, data: { json: JSON.stringify(document) } })));
