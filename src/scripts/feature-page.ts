@@ -62,3 +62,8 @@ function enablePanZoom(figure: HTMLElement) {
     { once: true },
   );
 }
+
+// A printed page is a sprint-planning pack: show the rubric and entity tables, not the Mermaid sources.
+window.addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll<HTMLDetailsElement>('.sp-feature details:not(.sp-source)')) details.open = true;
+});

@@ -3,6 +3,7 @@
  * Chromium through playwright-core. No browser is downloaded; no request may leave the machine.
  */
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -74,4 +75,21 @@ export async function watchedPage(browser: Browser, origin: string): Promise<Wat
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   return { page, foreign, consoleErrors };
+}
+
+/** Builds a portal into `out` with `specport build`, serves it and starts Chromium. */
+export async function openPortal(buildArgs: string[], out: string): Promise<{ origin: string; browser: Browser; close: () => Promise<void> }> {
+  await rm(out, { recursive: true, force: true });
+  const build = await specport(['build', ...buildArgs, '--out', out]);
+  if (build.code !== 0) throw new Error(`specport build failed (${build.code}):\n${build.stderr}${build.stdout}`);
+  const server = await serve(out);
+  const browser = await launch();
+  return {
+    origin: server.origin,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

@@ -10,12 +10,13 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLargeOpenApi } from '../helpers/large-openapi.ts';
-import { launch, OUTPUT, serve, specport, watchedPage } from './harness.ts';
+import { OUTPUT, openPortal, watchedPage } from './harness.ts';
 
 const out = path.join(OUTPUT, 'large');
 let content: string;
-let server: Awaited<ReturnType<typeof serve>>;
+let site: Awaited<ReturnType<typeof openPortal>>;
 let browser: Browser;
+let server: { origin: string };
 let before: string;
 let operations: Array<{ summary: string; operationId: string }>;
 
@@ -42,16 +43,13 @@ beforeAll(async () => {
   await writeFile(path.join(bundle, 'openapi.json'), json);
   await writeFile(path.join(bundle, 'feature.md'), '---\ntitle: Public REST API\nid: REST\nstatus: shipped\nowner: team-platform\n---\n\nEvery public endpoint.\n');
   before = await treeHash(content);
-  await rm(out, { recursive: true, force: true });
-  const build = await specport(['build', '--content', content, '--out', out]);
-  expect(build.code, build.stderr).toBe(0);
-  server = await serve(out);
-  browser = await launch();
+  site = await openPortal(['--content', content], out);
+  ({ browser } = site);
+  server = { origin: site.origin };
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await site?.close();
   if (content) await rm(content, { recursive: true, force: true });
 });
 

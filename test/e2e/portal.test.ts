@@ -3,34 +3,29 @@
  * as SVG without Mermaid errors, tables and anchors are there, the API page shows Scalar's
  * operations, no request leaves the portal's origin and the console stays clean.
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeMermaid } from '../../src/core/mermaid.ts';
 import type { Portal } from '../../src/core/model.ts';
 import { loadPortal } from '../../src/core/portal.ts';
-import { launch, OUTPUT, ROOT, serve, specport, watchedPage } from './harness.ts';
+import { OUTPUT, openPortal, ROOT, watchedPage } from './harness.ts';
 
 const out = path.join(OUTPUT, 'sample');
 let portal: Portal;
-let server: Awaited<ReturnType<typeof serve>>;
+let site: Awaited<ReturnType<typeof openPortal>>;
 let browser: Browser;
+let server: { origin: string };
 
 beforeAll(async () => {
-  await rm(out, { recursive: true, force: true });
-  const build = await specport(['build', '--out', out]);
-  expect(build.code, build.stderr + build.stdout).toBe(0);
+  site = await openPortal([], out);
+  ({ browser } = site);
+  server = { origin: site.origin };
   portal = await loadPortal(path.join(ROOT, 'content'));
   await closeMermaid();
-  server = await serve(out);
-  browser = await launch();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(async () => site?.close());
 
 describe('the sample portal in Chromium', () => {
   it('lists every feature on the home page with its completeness', async () => {
