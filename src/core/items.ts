@@ -3,13 +3,18 @@
  * validated on its own, so one broken NFR is reported without hiding the rest of the file.
  */
 import type { z } from 'zod';
-import { problem, type Diagnostic } from './diagnostics.ts';
+import { distance } from 'fastest-levenshtein';
+import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import type { SourceRef } from './model.ts';
 import { schemaRules, validateSchema } from './schema-errors.ts';
 import { edgeCaseSchema, type EdgeCase } from './schemas/edge-cases.ts';
-import { nfrSchema, type Nfr } from './schemas/nfr.ts';
+import { NFR_CATEGORIES, nfrSchema, type Nfr } from './schemas/nfr.ts';
 import { threatSchema, type Threat } from './schemas/threats.ts';
 import { parseYaml, type DocPath } from './yaml.ts';
+
+export const itemRules = {
+  'nfr/unknown-category': { severity: 'warning', description: 'An NFR category the portal does not know; it is kept, but filters group it apart.' },
+} as const satisfies Record<string, RuleInfo>;
 
 /** The item files, by name: their top-level key and the schema of one item. */
 export const ITEM_FILES = {
@@ -57,9 +62,20 @@ export function parseItemFile<N extends ItemFileName>(
   list.forEach((value, index) => {
     const result = validateSchema(schema as z.ZodType, value, { file, locate: yaml.locate, prefix: [key, index] });
     diagnostics.push(...result.diagnostics);
+    if (result.data && name === 'nfr.yaml') diagnostics.push(...categoryCheck(result.data as Nfr, file, (path) => yaml.locate([key, index, ...path])));
     if (result.data) {
       items.push({ item: result.data as ItemOf[N], at: { file, line: yaml.locate([key, index]).line }, locate: (path) => ({ file, ...yaml.locate([key, index, ...path]) }) });
     }
   });
   return { items, diagnostics };
+}
+
+/** Categories are open, but a typo (`latncy`) would split the registers' filters: warn with the closest. */
+function categoryCheck(nfr: Nfr, file: string, locate: (path: DocPath) => { line: number; column: number }): Diagnostic[] {
+  if ((NFR_CATEGORIES as readonly string[]).includes(nfr.category)) return [];
+  const near = NFR_CATEGORIES.filter((c) => distance(c, nfr.category) <= 2);
+  return [
+    problem(itemRules, 'nfr/unknown-category', { file, ...locate(['category']) }, `"${nfr.category}" is not a known NFR category.`,
+      near.length > 0 ? `Did you mean "${near[0]}"?` : `Known categories: ${NFR_CATEGORIES.join(', ')}. Keep yours if none fits.`),
+  ];
 }

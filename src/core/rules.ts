@@ -3,6 +3,7 @@ import { bundleRules } from './bundle.ts';
 import type { RuleInfo } from './diagnostics.ts';
 import { featureRules } from './feature-md.ts';
 import { idRules } from './index-items.ts';
+import { itemRules } from './items.ts';
 import { mermaidRules } from './mermaid.ts';
 import { openapiRules } from './openapi.ts';
 import { readRules } from './read.ts';
@@ -16,6 +17,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   ...readRules,
   ...yamlRules,
   ...schemaRules,
+  ...itemRules,
   ...featureRules,
   ...bundleRules,
   ...mermaidRules,

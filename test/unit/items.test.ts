@@ -19,12 +19,29 @@ describe('parseItemFile', () => {
     expect(items[0]!.item.applies_to).toEqual([]);
   });
 
+  it('keeps an unknown NFR category but warns, suggesting the closest known one', () => {
+    const { items, diagnostics } = parseItemFile('nfr.yaml', nfr().replace('category: latency', 'category: latncy'), 'nfr.yaml');
+    expect(items).toHaveLength(1);
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'nfr/unknown-category', severity: 'warning', line: 3, column: 15 })]);
+    expect(diagnostics[0]!.hint).toBe('Did you mean "latency"?');
+  });
+
   it('reports an enum violation at the value with the allowed values as hint', () => {
-    const { diagnostics } = parseItemFile('nfr.yaml', nfr().replace('category: latency', 'category: latncy'), 'nfr.yaml');
-    expect(diagnostics).toEqual([
-      expect.objectContaining({ rule: 'schema/invalid-value', line: 3, column: 15, message: expect.stringContaining('nfrs[0].category') }),
-    ]);
-    expect(diagnostics[0]!.hint).toContain('latency, throughput');
+    const { diagnostics } = parseItemFile('nfr.yaml', nfr().replace('priority: must', 'priority: urgent'), 'nfr.yaml');
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'schema/invalid-value', line: 7, column: 15, message: expect.stringContaining('nfrs[0].priority') })]);
+    expect(diagnostics[0]!.hint).toBe('Use one of: must, should, could.');
+  });
+
+  it('reads comparator aliases and numeric strings as their canonical forms', () => {
+    const text = nfr().replace('comparator: "<="', 'comparator: at most').replace('value: 300', 'value: "300"');
+    const { items, diagnostics } = parseItemFile('nfr.yaml', text, 'nfr.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(items[0]!.item.target).toEqual({ metric: 'p95 latency', comparator: '<=', value: 300, unit: 'ms' });
+  });
+
+  it('accepts a single reference where a list is expected', () => {
+    const { items } = parseItemFile('nfr.yaml', nfr('    applies_to: op:createOrder\n'), 'nfr.yaml');
+    expect(items[0]!.item.applies_to).toEqual(['op:createOrder']);
   });
 
   it('reports a missing required field at its item, saying what to add', () => {

@@ -713,8 +713,8 @@ describe('Mermaid diagrams', () => {
       const diagnostics = await diagnosticsOf('sequence-frontmatter');
       expectExactly(diagnostics, [{ severity: 'error', rule: 'schema/invalid-value', file: 'checkout/sequences/pay.mmd', line: 4, column: 10 }]);
       expect(wording(diagnostics[0]!)).toMatchInlineSnapshot(`
-        "\`timeout\`: Write a duration such as 800ms, 3s, 5min or 1h (found "soon").
-        hint: Write a duration such as 800ms, 3s, 5min or 1h. How long the caller waits before giving up. For example: \`"3s"\`."
+        "\`timeout\`: Write a duration such as 800ms, 3s, 5min, 1h or 7d (found "soon").
+        hint: Write a duration such as 800ms, 3s, 5min, 1h or 7d. How long the caller waits before giving up. For example: \`"3s"\`."
       `);
     });
   });

@@ -1,6 +1,6 @@
 /** `feature.md` frontmatter: who owns the feature, where it stands, what it depends on. */
 import { z } from 'zod';
-import { refString } from './refs.ts';
+import { oneOrMany, refString } from './refs.ts';
 
 export const FEATURE_STATUSES = ['draft', 'ready', 'in-sprint', 'shipped', 'deprecated'] as const;
 
@@ -22,16 +22,14 @@ export const featureFrontmatterSchema = z.strictObject({
     .transform(String)
     .optional()
     .meta({ description: 'The sprint the feature is planned for.', examples: ['2026-S24'] }),
-  tickets: z
-    .array(z.string().min(1))
+  tickets: oneOrMany(z.string().min(1))
     .default([])
     .meta({ description: 'Ticket keys or URLs; URLs render as links.', examples: [['PAY-142', 'https://tracker.example/PAY-143']] }),
-  depends_on: z
-    .array(refString(['feature']))
+  depends_on: oneOrMany(refString(['feature']))
     .default([])
     .meta({ description: 'Features this one needs, as `feature:<slug>` references.', examples: [['feature:cart']] }),
   summary: z.string().optional().meta({ description: 'One or two sentences for the feature index and search.' }),
-  tags: z.array(z.string().min(1)).default([]).meta({ description: 'Free-form tags.', examples: [['pci', 'web']] }),
+  tags: oneOrMany(z.string().min(1)).default([]).meta({ description: 'Free-form tags.', examples: [['pci', 'web']] }),
 });
 
 export type FeatureFrontmatter = z.output<typeof featureFrontmatterSchema>;

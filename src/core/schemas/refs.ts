@@ -43,3 +43,7 @@ export const itemId = z
   .string()
   .regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'IDs are uppercase words joined by dashes, e.g. CHK-NFR-01')
   .meta({ description: 'Unique across the whole portal. Start it with the feature key.', examples: ['CHK-NFR-01'] });
+
+/** A list that may also be written as a single value: `tickets: CHK-1` reads as `[CHK-1]`. */
+export const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([z.array(item), item.transform((value) => [value])]).transform((list) => list as z.output<T>[]);

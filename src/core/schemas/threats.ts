@@ -1,6 +1,6 @@
 /** `threats.yaml`: the STRIDE threat model. */
 import { z } from 'zod';
-import { itemId, refString } from './refs.ts';
+import { itemId, oneOrMany, refString } from './refs.ts';
 
 export const STRIDE = [
   'spoofing', 'tampering', 'repudiation', 'information-disclosure', 'denial-of-service', 'elevation-of-privilege',
@@ -13,7 +13,7 @@ const threatTarget = refString(['component', 'op', 'entity', 'sequence']);
 export const threatSchema = z.strictObject({
   id: itemId,
   title: z.string().min(1).meta({ description: 'The threat in a few words.' }),
-  stride: z.array(z.enum(STRIDE)).min(1).meta({ description: 'One or more STRIDE categories.', examples: [['tampering']] }),
+  stride: oneOrMany(z.enum(STRIDE)).pipe(z.array(z.enum(STRIDE)).min(1)).meta({ description: 'One or more STRIDE categories.', examples: [['tampering']] }),
   target: z
     .union([threatTarget, z.array(threatTarget).min(1)])
     .transform((t) => (Array.isArray(t) ? t : [t]))
@@ -21,8 +21,7 @@ export const threatSchema = z.strictObject({
   description: z.string().min(1).meta({ description: 'How the attack works.' }),
   likelihood: z.enum(LEVELS).meta({ description: 'How likely the attack is.' }),
   impact: z.enum(LEVELS).meta({ description: 'How bad it is if it succeeds.' }),
-  mitigations: z
-    .array(z.string().min(1))
+  mitigations: oneOrMany(z.string().min(1))
     .default([])
     .meta({ description: 'Typed references (e.g. `nfr:CHK-NFR-01`) or free text.', examples: [['nfr:CHK-NFR-04', 'Rate limit per card fingerprint']] }),
   status: z.enum(THREAT_STATUSES).meta({ description: 'Where the threat stands.', examples: ['mitigated'] }),
