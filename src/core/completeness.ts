@@ -2,6 +2,7 @@
  * The completeness score: 0–10 from an explicit rubric, one point a line, so a product owner sees
  * exactly what is still missing. Presence of the six artefacts, then how deep each goes.
  */
+import type { SequenceFindings } from './consistency.ts';
 import type { Completeness, Contract, Diagram, EdgeCaseItem, NfrItem, RubricLine, Sequence, ThreatItem } from './model.ts';
 
 export interface CompletenessInput {
@@ -9,6 +10,8 @@ export interface CompletenessInput {
   dataModel?: Diagram | undefined;
   contracts: readonly Contract[];
   sequences: readonly Sequence[];
+  /** What each sequence does not match in the contexts and contracts, by sequence name. */
+  findings?: ReadonlyMap<string, SequenceFindings>;
   nfrs: readonly NfrItem[];
   edgeCases: readonly EdgeCaseItem[];
   threats: readonly ThreatItem[];
@@ -33,8 +36,17 @@ export function completenessOf(input: CompletenessInput): Completeness {
   line('data-model', 'Data model with attributes', (input.dataModel?.entities.some((e) => e.attributes.length > 0)) ?? false,
     input.dataModel ? 'data-model.mmd declares no entity with attributes.' : 'Add data-model.mmd: an erDiagram of the entities the feature reads and writes.');
   const untimed = input.sequences.filter((s) => !s.meta.timeout || !s.meta.retries);
-  line('sequences', 'Integration sequences with timeout and retries', input.sequences.length > 0 && untimed.length === 0,
-    input.sequences.length === 0 ? 'Add sequences/*.mmd: one sequenceDiagram per integration flow.' : `Declare timeout and retries in the front matter of: ${list(untimed.map((s) => s.name))}.`);
+  const mismatched = input.sequences.filter((s) => {
+    const f = input.findings?.get(s.name);
+    return f !== undefined && f.unknownParticipants.length + f.unknownCalls.length > 0;
+  });
+  line('sequences', 'Integration sequences with timeout and retries, matching the contexts and contracts', input.sequences.length > 0 && untimed.length === 0 && mismatched.length === 0,
+    input.sequences.length === 0
+      ? 'Add sequences/*.mmd: one sequenceDiagram per integration flow.'
+      : [
+          untimed.length > 0 ? `Declare timeout and retries in the front matter of: ${list(untimed.map((s) => s.name))}.` : '',
+          mismatched.length > 0 ? `Participants or calls match no component or operation in: ${list(mismatched.map((s) => s.name))}.` : '',
+        ].filter(Boolean).join(' '));
   const happyOnly = input.sequences.filter((s) => !s.diagram.hasErrorPath);
   line('sequence-errors', 'Every sequence shows an error path (alt, opt, break)', input.sequences.length > 0 && happyOnly.length === 0,
     input.sequences.length === 0 ? 'No sequence yet.' : `Show what happens when things fail in: ${list(happyOnly.map((s) => s.name))}.`);

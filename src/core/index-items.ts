@@ -24,6 +24,8 @@ export interface Target {
   anchor: string;
   label: string;
   at: SourceRef;
+  /** For components: an external system (`System_Ext`, …). */
+  external?: boolean;
 }
 
 export interface PortalIndex {
@@ -95,7 +97,7 @@ export function buildIndex(bundles: readonly ParsedBundle[]): { index: PortalInd
       push(index.entities, entity.name, { kind: 'entity', feature: bundle.slug, anchor: `entity-${entity.name}`, label: entity.name, at: { file: bundle.dataModel!.file, line: 1 } });
     }
     for (const component of bundle.context?.components ?? []) {
-      push(index.components, component.id, { kind: 'component', feature: bundle.slug, anchor: `component-${component.id}`, label: component.label || component.id, at: { file: bundle.context!.file, line: 1 } });
+      push(index.components, component.id, { kind: 'component', feature: bundle.slug, anchor: `component-${component.id}`, label: component.label || component.id, at: { file: bundle.context!.file, line: 1 }, external: component.external });
     }
     for (const sequence of bundle.sequences) {
       index.sequences.set(`${bundle.slug}/${sequence.name}`, {

@@ -4,6 +4,7 @@
  */
 import type { ParsedBundle } from './bundle.ts';
 import { completenessOf } from './completeness.ts';
+import { checkCoverage, checkSequence, type SequenceFindings } from './consistency.ts';
 import { problem, type Diagnostic } from './diagnostics.ts';
 import { buildIndex, idRules } from './index-items.ts';
 import { renderStory } from './markdown.ts';
@@ -89,12 +90,19 @@ export async function link(parsed: readonly ParsedBundle[]): Promise<{ features:
     });
 
     const contracts = bundle.contracts.map((c) => c.contract);
+    const findings = new Map<string, SequenceFindings>();
+    for (const sequence of bundle.sequences) {
+      const checked = checkSequence(sequence, index);
+      findings.set(sequence.name, checked.findings);
+      diagnostics.push(...checked.diagnostics);
+    }
+    diagnostics.push(...checkCoverage(bundle.slug, contracts, threats, nfrs));
     features.push({
       slug: bundle.slug, dir: bundle.dir, area: bundle.area, meta, body: bundle.body, bodyLine: bundle.bodyLine,
       storyHtml: story.html, storyHeadings: story.headings,
       context: bundle.context, dataModel: bundle.dataModel, sequences: bundle.sequences, contracts,
       nfrs, threats, edgeCases, dependsOn,
-      completeness: completenessOf({ slug: bundle.slug, context: bundle.context, dataModel: bundle.dataModel, contracts, sequences: bundle.sequences, nfrs, edgeCases, threats }),
+      completeness: completenessOf({ slug: bundle.slug, context: bundle.context, dataModel: bundle.dataModel, contracts, sequences: bundle.sequences, findings, nfrs, edgeCases, threats }),
       backlinks: {},
       files: bundle.files,
     });

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseBundle } from './bundle.ts';
+import { buildCatalog } from './catalog.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { link } from './link.ts';
 import type { Portal } from './model.ts';
@@ -20,10 +21,11 @@ export async function loadPortal(contentRoot: string): Promise<Portal> {
     for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);
   }
   const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));
+  const { diagnostics: catalogDiagnostics } = buildCatalog(features);
   return {
     root,
     features,
     documents,
-    diagnostics: sortDiagnostics([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics]),
+    diagnostics: sortDiagnostics([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics]),
   };
 }

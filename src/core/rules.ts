@@ -1,5 +1,7 @@
 /** Every rule the core can report, with its default severity: the registry the docs page lists. */
 import { bundleRules } from './bundle.ts';
+import { catalogRules } from './catalog.ts';
+import { consistencyRules } from './consistency.ts';
 import type { RuleInfo } from './diagnostics.ts';
 import { featureRules } from './feature-md.ts';
 import { idRules } from './index-items.ts';
@@ -24,4 +26,6 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   ...openapiRules,
   ...idRules,
   ...refRules,
+  ...consistencyRules,
+  ...catalogRules,
 };

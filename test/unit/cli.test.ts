@@ -65,10 +65,11 @@ async function fingerprint(dir: string): Promise<Record<string, string>> {
 }
 
 describe('specport check', () => {
-  it('exits 0 on the valid portal and prints a clean summary', async () => {
+  it('exits 0 on the valid portal and prints its one warning and the summary', async () => {
     const run = await specport('check', '--content', VALID);
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe('0 errors, 0 warnings in 2 bundles.');
+    expect(run.stdout).toContain('billing/threats.yaml:2:1  warning  BIL-T-01 is open and lists no mitigation.  consistency/unmitigated-threat');
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('0 errors, 1 warning in 2 bundles.');
     expect(run.stderr).toBe('');
     expectNoStack(run);
   });

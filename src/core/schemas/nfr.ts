@@ -35,8 +35,7 @@ export const measurableTargetSchema = z.strictObject({
   unit: z.string().min(1).meta({ description: 'Unit of the value.', examples: ['ms'] }),
 });
 
-export const nfrSchema = z
-  .strictObject({
+export const nfrSchema = z.strictObject({
     id: itemId,
     category: z
       .string()
@@ -54,10 +53,6 @@ export const nfrSchema = z
     verification: z.string().min(1).meta({ description: 'How it is proven: a load test, a dashboard, an audit.' }),
     priority: z.enum(['must', 'should', 'could']).meta({ description: 'MoSCoW priority.', examples: ['must'] }),
     rationale: z.string().optional().meta({ description: 'Why the requirement exists.' }),
-  })
-  .refine((nfr) => nfr.target !== 'none' || nfr.reason !== undefined, {
-    message: 'An NFR with `target: none` needs a `reason`',
-    path: ['reason'],
   });
 
 export const nfrFileSchema = z.strictObject({
