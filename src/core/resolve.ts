@@ -14,8 +14,14 @@ export const refRules = {
   'refs/malformed': { severity: 'error', description: 'A wiki link is not a typed reference.' },
 } as const satisfies Record<string, RuleInfo>;
 
-/** The URL of a target's anchor on its feature page (without the site's base path). */
-export const hrefOf = (target: Target) => `/features/${target.feature}/${target.anchor ? `#${target.anchor}` : ''}`;
+/**
+ * The URL of a target (without the site's base path): an entity has its own page across features;
+ * everything else is an anchor on its feature's page.
+ */
+export const hrefOf = (target: Target) =>
+  target.kind === 'entity'
+    ? `/entities/${encodeURIComponent(target.label)}/`
+    : `/features/${target.feature}/${target.anchor ? `#${target.anchor}` : ''}`;
 
 /** Resolves `raw` written in feature `from`; returns the target or a diagnostic. */
 export function resolveRef(

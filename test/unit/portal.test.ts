@@ -174,7 +174,7 @@ describe('portal-valid: a clean two-bundle portal', () => {
 
   it('resolves threat targets and keeps free-text mitigations as text', () => {
     const threat = featureOf(portal, 'orders').threats.find((t) => t.id === 'ORD-T-01')!;
-    expect(threat.targets.map((r) => r.href)).toEqual(['/features/orders/#getOrder', '/features/orders/#entity-Order']);
+    expect(threat.targets.map((r) => r.href)).toEqual(['/features/orders/#getOrder', '/entities/Order/']);
     expect(threat.mitigationItems).toEqual([
       { ref: expect.objectContaining({ kind: 'nfr', target: 'ORD-NFR-02', href: '/features/orders/#ORD-NFR-02' }) },
       { text: 'Random order IDs' },
@@ -210,7 +210,7 @@ describe('portal-valid: a clean two-bundle portal', () => {
     expect(html).not.toContain('[[');
     expect(html).toContain('<pre class="mermaid">stateDiagram-v2');
     expect(featureOf(portal, 'billing').storyHtml).toBe(
-      '<p>Charges orders created by <a href="/features/orders/" title="Orders" class="sp-ref">orders</a> for <a href="/features/billing/#entity-Order" title="Order" class="sp-ref">Order</a>.</p>',
+      '<p>Charges orders created by <a href="/features/orders/" title="Orders" class="sp-ref">orders</a> for <a href="/entities/Order/" title="Order" class="sp-ref">Order</a>.</p>',
     );
   });
 
