@@ -12,8 +12,8 @@ export async function buildSite(options: { content: string; out: string; allowEr
   if (options.allowErrors) process.env['SPECPORT_ALLOW_ERRORS'] = '1';
   const { build } = await import('astro');
   try {
-    // One content-layer cache per content root, so portals built from different folders never mix.
-    const key = createHash('sha256').update(options.content).digest('hex').slice(0, 12);
+    // One content-layer cache per content root and output, so portals built from different folders never mix.
+    const key = createHash('sha256').update(`${options.content}\0${options.out}`).digest('hex').slice(0, 12);
     const cacheDir = path.join(PROJECT_ROOT, 'node_modules/.astro', `specport-${key}`);
     await build({ root: PROJECT_ROOT, outDir: options.out, cacheDir, logLevel: 'warn' });
     console.error(`Portal built into ${path.relative(process.cwd(), options.out) || '.'}`);

@@ -1,29 +1,42 @@
 /**
- * Adds the features to Starlight's sidebar, grouped by area. Only the reader's own area is
- * expanded; the others stay collapsed.
+ * Adds the features to Starlight's sidebar, grouped by area, with only the reader's own area
+ * expanded. Past FULL_SIDEBAR_LIMIT features, other areas shrink to one link to their area page,
+ * so a page's size does not grow with the portal.
  */
 import { defineRouteMiddleware, type StarlightRouteData } from '@astrojs/starlight/route-data';
+import { byArea, FULL_SIDEBAR_LIMIT } from './areas.ts';
 import { getFeatures } from './features.ts';
 import { withBase } from './url.ts';
 
 type Entry = StarlightRouteData['sidebar'][number];
 
+const link = (label: string, href: string, isCurrent: boolean): Entry => ({ type: 'link', label, href, isCurrent, badge: undefined, attrs: {} });
+
 export const onRequest = defineRouteMiddleware(async (context) => {
   const route = context.locals.starlightRoute;
   const features = await getFeatures();
   const current = context.url.pathname;
-  const byArea = new Map<string, Entry[]>();
-  let currentArea: string | undefined;
-  for (const data of features) {
-    const href = withBase(`/features/${data.slug}/`);
-    const isCurrent = current === href || current.startsWith(href);
-    if (isCurrent) currentArea = data.area;
-    const list = byArea.get(data.area) ?? [];
-    list.push({ type: 'link', label: data.meta.title, href, isCurrent, badge: undefined, attrs: {} });
-    byArea.set(data.area, list);
-  }
-  const groups: Entry[] = [...byArea.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([area, entries]) => ({ type: 'group', label: area, entries, collapsed: area !== currentArea, badge: undefined }));
+  const areas = byArea(features);
+  const full = features.length <= FULL_SIDEBAR_LIMIT;
+  const currentArea = areas.find(
+    (a) => current.startsWith(withBase(`/areas/${a.slug}/`)) || a.features.some((f) => current.startsWith(withBase(`/features/${f.slug}/`))),
+  );
+  const groups: Entry[] = areas.map((area) => {
+    const areaHref = withBase(`/areas/${area.slug}/`);
+    if (!full && area !== currentArea) return link(`${area.area} (${area.features.length})`, areaHref, false);
+    return {
+      type: 'group',
+      label: area.area,
+      collapsed: area !== currentArea,
+      badge: undefined,
+      entries: [
+        ...(full ? [] : [link(`All of ${area.area}`, areaHref, current === areaHref)]),
+        ...area.features.map((f) => {
+          const href = withBase(`/features/${f.slug}/`);
+          return link(f.meta.title, href, current.startsWith(href));
+        }),
+      ],
+    };
+  });
   route.sidebar = [...route.sidebar, { type: 'group', label: 'Features', entries: groups, collapsed: false, badge: undefined }];
 });
