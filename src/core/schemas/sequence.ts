@@ -15,6 +15,15 @@ const duration = z
 
 export const RETRY_POLICIES = ['none', 'fixed', 'linear', 'exponential', 'exponential-jitter'] as const;
 
+/** Retries in one shape, whichever short form was written. */
+export interface Retries {
+  policy?: (typeof RETRY_POLICIES)[number] | undefined;
+  max?: number | undefined;
+  backoff?: string | undefined;
+  on?: string[] | undefined;
+  note?: string | undefined;
+}
+
 export const sequenceFrontmatterSchema = z.looseObject({
   title: z.string().min(1).optional().meta({ description: 'The flow, as shown above the diagram.', examples: ['Pay with card'] }),
   integration: z.string().min(1).optional().meta({ description: 'The external system this flow integrates with.', examples: ['Stripe'] }),
@@ -33,6 +42,7 @@ export const sequenceFrontmatterSchema = z.looseObject({
       z.literal(false).transform(() => ({ policy: 'none' as const, max: 0 })),
       z.string().min(1).transform((text) => (/^(none|no|never)$/i.test(text.trim()) ? { policy: 'none' as const, max: 0 } : { note: text })),
     ])
+    .transform((retries): Retries => retries)
     .optional()
     .meta({ description: 'Retry policy and budget: `{ policy, max, backoff, on }`, or a number (the budget), `none`, or a sentence.' }),
   idempotency: z
