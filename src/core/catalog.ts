@@ -48,8 +48,11 @@ export interface Catalog {
   relations: RelationView[];
 }
 
-/** URL segment for an entity name: kept as written where URL-safe, so `/entities/Order/` reads naturally. */
-export const entitySegment = (name: string) => encodeURIComponent(name);
+/**
+ * URL segment for an entity name: kept as written where URL-safe, so `/entities/Order/` reads
+ * naturally; anything else (spaces, `/`, `?`) becomes `-`, which every static server serves as is.
+ */
+export const entitySegment = (name: string) => name.replace(/[^A-Za-z0-9_.~-]+/g, '-') || '-';
 
 export function buildCatalog(features: readonly Feature[]): { catalog: Catalog; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];

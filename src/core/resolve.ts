@@ -3,6 +3,7 @@
  * index. A dangling or ambiguous reference gets a diagnostic that names the closest real targets.
  */
 import { distance } from 'fastest-levenshtein';
+import { entitySegment } from './catalog.ts';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import type { PortalIndex, Target } from './index-items.ts';
 import type { SourceRef } from './model.ts';
@@ -20,7 +21,7 @@ export const refRules = {
  */
 export const hrefOf = (target: Target) =>
   target.kind === 'entity'
-    ? `/entities/${encodeURIComponent(target.label)}/`
+    ? `/entities/${entitySegment(target.label)}/`
     : `/features/${target.feature}/${target.anchor ? `#${target.anchor}` : ''}`;
 
 /** Resolves `raw` written in feature `from`; returns the target or a diagnostic. */
