@@ -67,7 +67,7 @@ describe('the sample portal in Chromium', () => {
       expect(consoleErrors, feature.slug).toEqual([]);
       await page.context().close();
     }
-  });
+  }, 180_000);
 
   it('links a threat mitigation to the NFR that mitigates it', async () => {
     const threat = portal.features.flatMap((f) => f.threats).find((t) => t.mitigationItems.some((m) => 'ref' in m && m.ref.kind === 'nfr'))!;
