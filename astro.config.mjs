@@ -33,9 +33,34 @@ export default defineConfig({
       description: 'Feature specs: context, contracts, data, flows, NFRs, edge cases and threats, cross-linked.',
       customCss: ['./src/styles/specport.css'],
       disable404Route: true,
+      // Starlight's search plus `/` to open it and room for Pagefind's filters (kind, status, STRIDE, category).
+      components: { Search: './src/components/search/Search.astro' },
+      pagefind: {
+        // A ref page's `feature` and `kind` metadata label its result; matching them must not
+        // outrank the item whose own ID or name was typed (each would add a title-sized boost).
+        ranking: { metaWeights: { feature: 0, kind: 0 } },
+      },
       routeMiddleware: './src/lib/sidebar.ts',
       sidebar: [
         { label: 'Portal', items: [{ label: 'Home', link: '/' }] },
+        {
+          label: 'System',
+          items: [
+            { label: 'System landscape', link: '/system/' },
+            { label: 'Entities', link: '/entities/' },
+          ],
+        },
+        {
+          label: 'Registers',
+          items: [
+            { label: 'Overview', link: '/registers/' },
+            { label: 'NFRs', link: '/registers/nfrs/' },
+            { label: 'Threats', link: '/registers/threats/' },
+            { label: 'Edge cases', link: '/registers/edge-cases/' },
+            { label: 'Operations', link: '/registers/operations/' },
+            { label: 'Threat coverage', link: '/registers/threat-coverage/' },
+          ],
+        },
         { label: 'Guide', items: [{ slug: 'guide/writing-bundles' }] },
       ],
     }),

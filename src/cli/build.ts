@@ -9,6 +9,10 @@ export async function buildSite(options: { content: string; out: string; allowEr
   // Read by src/content.config.ts; Astro's telemetry would call a third-party host.
   process.env['SPECPORT_CONTENT'] = options.content;
   process.env['ASTRO_TELEMETRY_DISABLED'] = '1';
+  // A production build whatever started us: test runners set DEV/MODE/NODE_ENV, which would make
+  // Astro build a development site (Starlight then disables search, for one).
+  process.env['NODE_ENV'] = 'production';
+  for (const name of ['DEV', 'PROD', 'MODE', 'SSR', 'BASE_URL']) delete process.env[name];
   if (options.allowErrors) process.env['SPECPORT_ALLOW_ERRORS'] = '1';
   const { build } = await import('astro');
   try {

@@ -7,6 +7,7 @@ import { parseBundle } from './bundle.ts';
 import { buildCatalog } from './catalog.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { link } from './link.ts';
+import { buildPermalinks } from './permalinks.ts';
 import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 
@@ -21,11 +22,12 @@ export async function loadPortal(contentRoot: string): Promise<Portal> {
     for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);
   }
   const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));
-  const { diagnostics: catalogDiagnostics } = buildCatalog(features);
+  const { catalog, diagnostics: catalogDiagnostics } = buildCatalog(features);
+  const { diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog);
   return {
     root,
     features,
     documents,
-    diagnostics: sortDiagnostics([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics]),
+    diagnostics: sortDiagnostics([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics]),
   };
 }

@@ -8,6 +8,7 @@ import { idRules } from './index-items.ts';
 import { itemRules } from './items.ts';
 import { mermaidRules } from './mermaid.ts';
 import { openapiRules } from './openapi.ts';
+import { permalinkRules } from './permalinks.ts';
 import { readRules } from './read.ts';
 import { refRules } from './resolve.ts';
 import { scanRules } from './scan.ts';
@@ -28,4 +29,5 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   ...refRules,
   ...consistencyRules,
   ...catalogRules,
+  ...permalinkRules,
 };
