@@ -5,14 +5,22 @@
 import path from 'node:path';
 import { parseBundle } from './bundle.ts';
 import { buildCatalog } from './catalog.ts';
+import { applySeverities, loadConfig } from './config.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { link } from './link.ts';
 import { buildPermalinks } from './permalinks.ts';
+import { RULES } from './rules.ts';
 import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 
-export async function loadPortal(contentRoot: string): Promise<Portal> {
+export interface LoadOptions {
+  /** Where to look for `specport.config.*`; the working directory by default. */
+  configDir?: string;
+}
+
+export async function loadPortal(contentRoot: string, options: LoadOptions = {}): Promise<Portal> {
   const root = path.resolve(contentRoot);
+  const { config, diagnostics: configDiagnostics } = await loadConfig(path.resolve(options.configDir ?? process.cwd()), RULES);
   const scanned = await scan(root);
   const parsed = [];
   for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle));
@@ -28,6 +36,6 @@ export async function loadPortal(contentRoot: string): Promise<Portal> {
     root,
     features,
     documents,
-    diagnostics: sortDiagnostics([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics]),
+    diagnostics: sortDiagnostics([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics], config.rules)]),
   };
 }

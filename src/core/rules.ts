@@ -1,6 +1,7 @@
 /** Every rule the core can report, with its default severity: the registry the docs page lists. */
 import { bundleRules } from './bundle.ts';
 import { catalogRules } from './catalog.ts';
+import { configRules } from './config.ts';
 import { consistencyRules } from './consistency.ts';
 import type { RuleInfo } from './diagnostics.ts';
 import { featureRules } from './feature-md.ts';
@@ -16,6 +17,7 @@ import { schemaRules } from './schema-errors.ts';
 import { yamlRules } from './yaml.ts';
 
 export const RULES: Readonly<Record<string, RuleInfo>> = {
+  ...configRules,
   ...scanRules,
   ...readRules,
   ...yamlRules,

@@ -1,0 +1,65 @@
+/**
+ * `specport.config.yaml` (or `.yml`, `.json`): optional portal configuration, validated like a
+ * bundle file. It sets rule severities today; with no file, every rule keeps its default.
+ */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { problem, type Diagnostic, type RuleInfo, type Severity } from './diagnostics.ts';
+import { readText } from './read.ts';
+import { validateSchema } from './schema-errors.ts';
+import { parseYaml } from './yaml.ts';
+
+export const configRules = {
+  'config/unknown-rule': { severity: 'error', description: 'The configuration sets the severity of a rule that does not exist.' },
+} as const satisfies Record<string, RuleInfo>;
+
+export const CONFIG_FILES = ['specport.config.yaml', 'specport.config.yml', 'specport.config.json'] as const;
+
+export const configSchema = z.strictObject({
+  rules: z
+    .record(z.string(), z.enum(['off', 'warning', 'error']))
+    .default({})
+    .meta({ description: 'Severity per rule ID: `off`, `warning` or `error`.', examples: [{ 'consistency/unknown-call': 'error', 'scan/outside-bundle': 'off' }] }),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** The first config file found in `dir`, parsed and validated; problems are diagnostics, never throws. */
+export async function loadConfig(dir: string, known: Readonly<Record<string, RuleInfo>>): Promise<{ config: Config; diagnostics: Diagnostic[]; file?: string }> {
+  const empty: Config = { rules: {} };
+  let found: string | undefined;
+  for (const name of CONFIG_FILES) {
+    if (await access(path.join(dir, name)).then(() => true, () => false)) {
+      found = name;
+      break;
+    }
+  }
+  if (!found) return { config: empty, diagnostics: [] };
+  const read = await readText(path.join(dir, found), found);
+  if (read.text === undefined) return { config: empty, diagnostics: read.diagnostics, file: found };
+  const yaml = parseYaml(read.text, found);
+  if (yaml.value === undefined) return { config: empty, diagnostics: yaml.diagnostics, file: found };
+  const { data, diagnostics } = validateSchema(configSchema, yaml.value, { file: found, locate: yaml.locate });
+  const config = data ?? empty;
+  for (const rule of Object.keys(config.rules)) {
+    if (rule in known) continue;
+    const near = Object.keys(known).filter((r) => r.split('/')[0] === rule.split('/')[0]);
+    diagnostics.push(
+      problem(configRules, 'config/unknown-rule', { file: found, ...yaml.locate(['rules', rule]) }, `There is no rule "${rule}".`,
+        near.length > 0 ? `Rules in this group: ${near.join(', ')}.` : 'The rules are listed on the "Writing spec bundles" page of the portal.'),
+    );
+    delete config.rules[rule];
+  }
+  return { config, diagnostics, file: found };
+}
+
+/** Applies configured severities: `off` drops a rule's diagnostics, the others replace its severity. */
+export function applySeverities(diagnostics: readonly Diagnostic[], rules: Config['rules']): Diagnostic[] {
+  return diagnostics.flatMap((d) => {
+    const setting = rules[d.rule];
+    if (setting === undefined) return [d];
+    if (setting === 'off') return [];
+    return [{ ...d, severity: setting as Severity }];
+  });
+}
