@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalog, type Catalog } from '../../src/core/catalog.ts';
+import { buildCatalog, entitySegment, type Catalog } from '../../src/core/catalog.ts';
 import { closeMermaid } from '../../src/core/mermaid.ts';
 import type { Portal } from '../../src/core/model.ts';
 import { loadPortal } from '../../src/core/portal.ts';
@@ -130,7 +130,7 @@ describe('the entity catalogue', () => {
     const { page } = await watchedPage(browser, origin);
     await page.goto(`${origin}/features/${feature.slug}/`);
     for (const entity of feature.dataModel!.entities) {
-      await expect(page.locator(`details[id="entity-${entity.name}"] a.sp-entity-link[href="/entities/${encodeURIComponent(entity.name)}/"]`).count()).resolves.toBe(1);
+      await expect(page.locator(`[id="entity-${entity.name}"] a.sp-entity-link[href="/entities/${entitySegment(entity.name)}/"]`).count()).resolves.toBe(1);
     }
     await page.context().close();
   });
