@@ -21,7 +21,16 @@ export interface CompletenessInput {
 
 const list = (names: string[], max = 4) => (names.length > max ? `${names.slice(0, max).join(', ')} and ${names.length - max} more` : names.join(', '));
 
-export function completenessOf(input: CompletenessInput): Completeness {
+/** The rubric's lines, in order; configuration may weigh them. */
+export const RUBRIC_LINES = [
+  'context', 'api', 'api-depth', 'data-model', 'sequences', 'sequence-errors', 'nfrs', 'edge-cases', 'threat-coverage', 'threat-mitigations',
+] as const;
+
+/**
+ * Scores a bundle. Each line weighs 1 unless `weights` says otherwise; the score is always on a
+ * 0–10 scale, so portals with different weights still read the same way.
+ */
+export function completenessOf(input: CompletenessInput, weights: Readonly<Partial<Record<string, number>>> = {}): Completeness {
   const operations = input.contracts.flatMap((c) => c.operations);
   const lines: Array<Omit<RubricLine, 'points'>> = [];
   const line = (id: string, label: string, met: boolean, detail: string) => lines.push({ id, label, met, detail: met ? '' : detail });
@@ -64,6 +73,11 @@ export function completenessOf(input: CompletenessInput): Completeness {
   line('threat-mitigations', 'Every open threat has a mitigation', input.threats.length > 0 && unmitigated.length === 0,
     input.threats.length === 0 ? 'No threat yet.' : `Plan a mitigation for: ${list(unmitigated.map((t) => t.id))}.`);
 
-  const rubric = lines.map((l) => ({ ...l, points: l.met ? 1 : 0 }));
-  return { score: rubric.reduce((sum, l) => sum + l.points, 0), max: rubric.length, rubric };
+  const rubric = lines.map((l) => {
+    const weight = weights[l.id] ?? 1;
+    return { ...l, points: l.met ? weight : 0, weight };
+  });
+  const total = rubric.reduce((sum, l) => sum + l.weight, 0);
+  const met = rubric.reduce((sum, l) => sum + l.points, 0);
+  return { score: total === 0 ? 0 : Math.round((met / total) * 10), max: 10, rubric: rubric.map(({ weight: _weight, ...l }) => l) };
 }

@@ -5,6 +5,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { RUBRIC_LINES } from './completeness.ts';
 import { problem, type Diagnostic, type RuleInfo, type Severity } from './diagnostics.ts';
 import { readText } from './read.ts';
 import { validateSchema } from './schema-errors.ts';
@@ -17,6 +18,23 @@ export const configRules = {
 export const CONFIG_FILES = ['specport.config.yaml', 'specport.config.yml', 'specport.config.json'] as const;
 
 export const configSchema = z.strictObject({
+  title: z.string().min(1).default('Specport').meta({ description: 'The portal title, shown in the header and the browser tab.', examples: ['Trailhead specs'] }),
+  content: z.string().min(1).optional().meta({ description: 'The content root, relative to the config file; `--content` overrides it.', examples: ['specs'] }),
+  base: z
+    .string()
+    .regex(/^\/([\w.~-]+\/)*$/, 'Write a path that starts and ends with a slash, e.g. /specs/')
+    .optional()
+    .meta({ description: 'The path the portal is served under, when not at the root of its host.', examples: ['/specs/'] }),
+  site: z.url().optional().meta({ description: 'The full URL of the published portal; enables absolute permanent links and the sitemap.', examples: ['https://specs.example.com'] }),
+  completeness: z
+    .strictObject({
+      weights: z
+        .partialRecord(z.enum(RUBRIC_LINES), z.number().min(0))
+        .default({})
+        .meta({ description: `Weight per rubric line (default 1 each): ${RUBRIC_LINES.join(', ')}.`, examples: [{ 'threat-coverage': 2, 'data-model': 0.5 }] }),
+    })
+    .default({ weights: {} })
+    .meta({ description: 'How the completeness score weighs its rubric lines; the score stays on a 0–10 scale.' }),
   rules: z
     .record(z.string(), z.enum(['off', 'warning', 'error']))
     .default({})
@@ -27,7 +45,7 @@ export type Config = z.output<typeof configSchema>;
 
 /** The first config file found in `dir`, parsed and validated; problems are diagnostics, never throws. */
 export async function loadConfig(dir: string, known: Readonly<Record<string, RuleInfo>>): Promise<{ config: Config; diagnostics: Diagnostic[]; file?: string }> {
-  const empty: Config = { rules: {} };
+  const empty: Config = configSchema.parse({});
   let found: string | undefined;
   for (const name of CONFIG_FILES) {
     if (await access(path.join(dir, name)).then(() => true, () => false)) {

@@ -16,7 +16,10 @@ import { riskOf } from './schemas/threats.ts';
 /** Frontmatter for a bundle whose `feature.md` could not be read, so its page still shows what was found. */
 const fallbackMeta = (slug: string) => ({ title: slug, id: slug.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10) || 'UNKNOWN', status: 'draft' as const, owner: 'unknown', tickets: [], depends_on: [], tags: [] });
 
-export async function link(parsed: readonly ParsedBundle[]): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
+export async function link(
+  parsed: readonly ParsedBundle[],
+  options: { weights?: Readonly<Partial<Record<string, number>>> } = {},
+): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const bundles: ParsedBundle[] = [];
   const slugs = new Map<string, ParsedBundle>();
@@ -102,7 +105,7 @@ export async function link(parsed: readonly ParsedBundle[]): Promise<{ features:
       storyHtml: story.html, storyHeadings: story.headings,
       context: bundle.context, dataModel: bundle.dataModel, sequences: bundle.sequences, contracts,
       nfrs, threats, edgeCases, dependsOn,
-      completeness: completenessOf({ slug: bundle.slug, context: bundle.context, dataModel: bundle.dataModel, contracts, sequences: bundle.sequences, findings, nfrs, edgeCases, threats }),
+      completeness: completenessOf({ slug: bundle.slug, context: bundle.context, dataModel: bundle.dataModel, contracts, sequences: bundle.sequences, findings, nfrs, edgeCases, threats }, options.weights),
       backlinks: {},
       files: bundle.files,
     });

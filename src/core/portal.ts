@@ -24,7 +24,7 @@ export async function loadPortal(contentRoot: string, options: LoadOptions = {})
   const scanned = await scan(root);
   const parsed = [];
   for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle));
-  const linked = await link(parsed);
+  const linked = await link(parsed, { weights: config.completeness.weights });
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {
     for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);

@@ -45,4 +45,18 @@ describe('specport.config', () => {
     expect(problem).toMatchObject({ rule: 'schema/invalid-value', line: 2, severity: 'error' });
     expect(problem!.hint).toBe('Use one of: off, warning, error.');
   });
+
+  it('weighs the completeness rubric, keeping the score on a 0–10 scale', async () => {
+    const plain = await loadPortal(VALID, { configDir: path.join(VALID, 'shop') });
+    const weighted = await withConfig('specport.config.yaml', 'completeness:\n  weights:\n    threat-mitigations: 0\n    api-depth: 0\n    sequences: 0\n    sequence-errors: 0\n    nfrs: 0\n');
+    const score = (portal: typeof plain) => portal.features.find((f) => f.slug === 'billing')!.completeness;
+    expect(score(plain)).toMatchObject({ score: 5, max: 10 });
+    expect(score(weighted)).toMatchObject({ score: 10, max: 10 });
+  });
+
+  it('rejects a weight for a rubric line that does not exist, and a base path without slashes', async () => {
+    const portal = await withConfig('specport.config.yaml', 'base: specs\ncompleteness:\n  weights:\n    threats: 2\n');
+    const problems = portal.diagnostics.filter((d) => d.file === 'specport.config.yaml').map((d) => `${d.line} ${d.rule}`);
+    expect(problems).toEqual(['1 schema/invalid-value', '4 schema/unknown-field']);
+  });
 });
