@@ -44,7 +44,7 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 
 /** The first config file found in `dir`, parsed and validated; problems are diagnostics, never throws. */
-export async function loadConfig(dir: string, known: Readonly<Record<string, RuleInfo>>): Promise<{ config: Config; diagnostics: Diagnostic[]; file?: string }> {
+export async function loadConfig(dir: string, known?: Readonly<Record<string, RuleInfo>>): Promise<{ config: Config; diagnostics: Diagnostic[]; file?: string }> {
   const empty: Config = configSchema.parse({});
   let found: string | undefined;
   for (const name of CONFIG_FILES) {
@@ -61,7 +61,7 @@ export async function loadConfig(dir: string, known: Readonly<Record<string, Rul
   const { data, diagnostics } = validateSchema(configSchema, yaml.value, { file: found, locate: yaml.locate });
   const config = data ?? empty;
   for (const rule of Object.keys(config.rules)) {
-    if (rule in known) continue;
+    if (!known || rule in known) continue;
     const near = Object.keys(known).filter((r) => r.split('/')[0] === rule.split('/')[0]);
     diagnostics.push(
       problem(configRules, 'config/unknown-rule', { file: found, ...yaml.locate(['rules', rule]) }, `There is no rule "${rule}".`,
