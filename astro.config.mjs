@@ -2,9 +2,14 @@
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import mermaid from 'astro-mermaid';
+import { loadConfig } from './src/core/config.ts';
+
+/** specport.config.* in the working directory; `check` reports its problems, here defaults stand in. */
+const { config } = await loadConfig(process.cwd());
+const site = process.env.SPECPORT_SITE ?? config.site;
 
 export default defineConfig({
-  ...(process.env.SPECPORT_SITE ? { site: process.env.SPECPORT_SITE } : {}),
+  ...(site ? { site } : {}),
   trailingSlash: 'always',
   vite: {
     build: {
@@ -29,7 +34,7 @@ export default defineConfig({
       mermaidConfig: { securityLevel: 'strict' },
     }),
     starlight({
-      title: 'Specport',
+      title: config.title,
       description: 'Feature specs: context, contracts, data, flows, NFRs, edge cases and threats, cross-linked.',
       customCss: ['./src/styles/specport.css'],
       disable404Route: true,
@@ -61,7 +66,7 @@ export default defineConfig({
             { label: 'Threat coverage', link: '/registers/threat-coverage/' },
           ],
         },
-        { label: 'Guide', items: [{ slug: 'guide/writing-bundles' }] },
+        { label: 'Guide', items: [{ slug: 'guide/writing-bundles' }, { slug: 'guide/deploying' }] },
       ],
     }),
   ],

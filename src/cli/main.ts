@@ -8,14 +8,15 @@ import { hasErrors } from '../core/diagnostics.ts';
 import { closeMermaid } from '../core/mermaid.ts';
 import { loadPortal } from '../core/portal.ts';
 import { buildSite } from './build.ts';
-import { formatJson, formatPretty } from './format.ts';
+import { colorFor, formatGithub, formatJson, formatPretty, repositoryRoot, summary } from './format.ts';
 
 const USAGE = `Usage:
-  specport check [--content DIR] [--format pretty|json]
+  specport check [--content DIR] [--format pretty|json|github]
   specport build [--content DIR] [--out DIR]
 
   --content DIR   folder holding the spec bundles (default: content)
-  --format FMT    check output: pretty (default) or json
+  --format FMT    check output: pretty (default, with code frames), json, or
+                  github (GitHub Actions annotations)
   --out DIR       where build writes the site (default: dist)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,13 +42,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (rest.length > 0) return usage(`Unexpected argument "${rest[0]}".`);
-  if (values.format !== 'pretty' && values.format !== 'json') return usage(`Unknown format "${values.format}".`);
+  if (!['pretty', 'json', 'github'].includes(values.format)) return usage(`Unknown format "${values.format}".`);
 
   const content = path.resolve(values.content);
   if (command === 'check') {
     const portal = await loadPortal(content);
     if (values.format === 'json') console.log(formatJson(portal));
-    else console.log(formatPretty(portal.diagnostics, portal.features.length, process.stdout.isTTY));
+    else if (values.format === 'github') {
+      const annotations = formatGithub(portal.diagnostics, { contentRoot: content, base: repositoryRoot(content) ?? process.cwd() });
+      if (annotations) console.log(annotations);
+      console.log(summary(portal.diagnostics, portal.features.length));
+    } else console.log(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: content, color: colorFor(process.stdout) }));
     return hasErrors(portal.diagnostics) ? 1 : 0;
   }
   if (command === 'build') {
@@ -61,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
 /** The same checks as `check`, printed the same way; the model is dropped before Astro starts. */
 async function checkBeforeBuild(content: string): Promise<boolean> {
   const portal = await loadPortal(content);
-  if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, process.stderr.isTTY));
+  if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: content, color: colorFor(process.stderr) }));
   if (!hasErrors(portal.diagnostics)) return true;
   console.error('Build stopped: fix the errors above, then build again.');
   return false;

@@ -20,11 +20,6 @@ export const CONFIG_FILES = ['specport.config.yaml', 'specport.config.yml', 'spe
 export const configSchema = z.strictObject({
   title: z.string().min(1).default('Specport').meta({ description: 'The portal title, shown in the header and the browser tab.', examples: ['Trailhead specs'] }),
   content: z.string().min(1).optional().meta({ description: 'The content root, relative to the config file; `--content` overrides it.', examples: ['specs'] }),
-  base: z
-    .string()
-    .regex(/^\/([\w.~-]+\/)*$/, 'Write a path that starts and ends with a slash, e.g. /specs/')
-    .optional()
-    .meta({ description: 'The path the portal is served under, when not at the root of its host.', examples: ['/specs/'] }),
   site: z.url().optional().meta({ description: 'The full URL of the published portal; enables absolute permanent links and the sitemap.', examples: ['https://specs.example.com'] }),
   completeness: z
     .strictObject({

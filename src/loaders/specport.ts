@@ -80,7 +80,7 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
   modelLoader('specport-features', options, (portal, root, context) => {
     if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
       // `specport build` checks before Astro runs; this guards a direct `astro build`.
-      throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, false)}`);
+      throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, { contentRoot: root, color: false })}`);
     }
     for (const d of portal.diagnostics) {
       const line = `${d.file}:${d.line}:${d.column} ${d.message} (${d.rule})`;

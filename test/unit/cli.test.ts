@@ -41,7 +41,7 @@ function expectNoStack(run: Run) {
   expect(run.stderr).not.toMatch(STACK);
 }
 
-const USAGE_LINE = 'specport check [--content DIR] [--format pretty|json]';
+const USAGE_LINE = 'specport check [--content DIR] [--format pretty|json|github]';
 
 const temps: string[] = [];
 afterAll(async () => {
@@ -126,13 +126,21 @@ describe('specport check', () => {
     ]);
   });
 
-  it('prints file:line:column, severity, message and rule, then the hint, in pretty output', async () => {
+  it('prints file:line:column, severity, message and rule, then the hint and a code frame, in pretty output', async () => {
     const run = await specport('check', '--content', broken('bad-status'));
     expect(run.code).toBe(1);
     expectNoStack(run);
     expect(run.stdout).toMatchInlineSnapshot(`
       "checkout/feature.md:4:9  error  \`status\`: not an allowed value (found "finished").  schema/invalid-value
         hint: Use one of: draft, ready, in-sprint, shipped, deprecated.
+
+          2 | title: Checkout
+          3 | id: CHK
+        > 4 | status: finished
+            |         ^
+          5 | owner: team-a
+          6 | ---
+
       1 error, 0 warnings in 1 bundle.
       "
     `);

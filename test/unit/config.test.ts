@@ -54,8 +54,8 @@ describe('specport.config', () => {
     expect(score(weighted)).toMatchObject({ score: 10, max: 10 });
   });
 
-  it('rejects a weight for a rubric line that does not exist, and a base path without slashes', async () => {
-    const portal = await withConfig('specport.config.yaml', 'base: specs\ncompleteness:\n  weights:\n    threats: 2\n');
+  it('rejects a weight for a rubric line that does not exist, and a site that is not a URL', async () => {
+    const portal = await withConfig('specport.config.yaml', 'site: specs.example\ncompleteness:\n  weights:\n    threats: 2\n');
     const problems = portal.diagnostics.filter((d) => d.file === 'specport.config.yaml').map((d) => `${d.line} ${d.rule}`);
     expect(problems).toEqual(['1 schema/invalid-value', '4 schema/unknown-field']);
   });
