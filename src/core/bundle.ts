@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import { parseFeatureMd, slugProblem } from './feature-md.ts';
+import { importThreatModel, isThreatModelText } from './importers/index.ts';
 import { parseItemFile, type Located } from './items.ts';
 import { scanStory, type StoryScan } from './markdown.ts';
 import { parseDiagram, type DiagramRole } from './mermaid.ts';
@@ -138,6 +139,20 @@ export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> 
     diagnostics.push(...result.diagnostics);
     for (const included of result.files ?? []) claimed.add(included);
     if (result.contract && result.document) parsed.contracts.push({ contract: result.contract, document: result.document });
+  }
+
+  // Threat models exported from Threat Dragon or as OTM, under any JSON name, recognised by content.
+  for (const name of bundle.files.filter((f) => !claimed.has(f) && f.endsWith('.json') && !isContract(f) && !f.startsWith('api/'))) {
+    const result = await readText(path.join(bundle.abs, name), file(name));
+    if (result.text === undefined || !isThreatModelText(result.text)) continue;
+    claimed.add(name);
+    const imported = importThreatModel(result.text, file(name), {
+      featureKey: parsed.meta?.id ?? slug.toUpperCase().replace(/[^A-Z0-9]+/g, ''),
+      components: parsed.context?.components ?? [],
+      takenIds: new Set(parsed.threats.map((t) => t.item.id)),
+    });
+    diagnostics.push(...imported.diagnostics);
+    parsed.threats.push(...imported.threats);
   }
 
   for (const name of bundle.files.filter((f) => !claimed.has(f))) {

@@ -5,6 +5,7 @@ import { configRules } from './config.ts';
 import { consistencyRules } from './consistency.ts';
 import type { RuleInfo } from './diagnostics.ts';
 import { featureRules } from './feature-md.ts';
+import { importerRules } from './importers/index.ts';
 import { idRules } from './index-items.ts';
 import { itemRules } from './items.ts';
 import { mermaidRules } from './mermaid.ts';
@@ -25,6 +26,7 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   ...itemRules,
   ...featureRules,
   ...bundleRules,
+  ...importerRules,
   ...mermaidRules,
   ...openapiRules,
   ...idRules,
