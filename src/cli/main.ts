@@ -1,5 +1,5 @@
 /**
- * `specport check` and `specport build`. Exit codes: 0 clean (warnings allowed), 1 errors in the
+ * `specport check`, `specport build` and `specport new`. Exit codes: 0 clean (warnings allowed), 1 errors in the
  * content or a failed build, 2 bad usage. User errors never print a stack trace.
  */
 import path from 'node:path';
@@ -7,17 +7,23 @@ import { parseArgs } from 'node:util';
 import { hasErrors } from '../core/diagnostics.ts';
 import { closeMermaid } from '../core/mermaid.ts';
 import { loadPortal } from '../core/portal.ts';
+import { loadConfig } from '../core/config.ts';
 import { buildSite } from './build.ts';
 import { colorFor, formatGithub, formatJson, formatPretty, repositoryRoot, summary } from './format.ts';
+import { newBundle } from './new.ts';
 
 const USAGE = `Usage:
   specport check [--content DIR] [--format pretty|json|github]
   specport build [--content DIR] [--out DIR]
+  specport new <slug> [--area AREA] [--key KEY] [--content DIR]
 
-  --content DIR   folder holding the spec bundles (default: content)
+  --content DIR   folder holding the spec bundles (default: \`content\` of
+                  specport.config.*, else content)
   --format FMT    check output: pretty (default, with code frames), json, or
                   github (GitHub Actions annotations)
-  --out DIR       where build writes the site (default: dist)`;
+  --out DIR       where build writes the site (default: dist)
+  --area AREA     new: the area folder to create the bundle in
+  --key KEY       new: the feature key (default: derived from the slug)`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -26,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        content: { type: 'string', default: 'content' },
+        content: { type: 'string' },
+        area: { type: 'string' },
+        key: { type: 'string' },
         format: { type: 'string', default: 'pretty' },
         out: { type: 'string', default: 'dist' },
         help: { type: 'boolean', short: 'h' },
@@ -41,10 +49,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (rest.length > 0) return usage(`Unexpected argument "${rest[0]}".`);
+  if (command === 'new' ? rest.length !== 1 : rest.length > 0) {
+    return usage(command === 'new' && rest.length === 0 ? 'Missing the slug of the new bundle.' : `Unexpected argument "${rest.at(-1)}".`);
+  }
   if (!['pretty', 'json', 'github'].includes(values.format)) return usage(`Unknown format "${values.format}".`);
 
-  const content = path.resolve(values.content);
+  const content = path.resolve(values.content ?? (await loadConfig(process.cwd())).config.content ?? 'content');
+  if (command === 'new') {
+    const created = await newBundle({ content, slug: rest[0]!, ...(values.area ? { area: values.area } : {}), ...(values.key ? { key: values.key } : {}) });
+    (created.code === 0 ? console.log : console.error)(created.message);
+    for (const file of created.files) console.log(`  ${path.relative(process.cwd(), path.join(content, file))}`);
+    return created.code;
+  }
   if (command === 'check') {
     const portal = await loadPortal(content);
     if (values.format === 'json') console.log(formatJson(portal));
