@@ -11,11 +11,13 @@ import { loadConfig } from '../core/config.ts';
 import { buildSite } from './build.ts';
 import { colorFor, formatGithub, formatJson, formatPretty, repositoryRoot, summary } from './format.ts';
 import { newBundle } from './new.ts';
+import { sync } from './sync.ts';
 
 const USAGE = `Usage:
   specport check [--content DIR] [--format pretty|json|github]
   specport build [--content DIR] [--out DIR]
   specport new <slug> [--area AREA] [--key KEY] [--content DIR]
+  specport sync [--content DIR]     bring git submodules under DIR to their branch or pinned commit, then check
 
   --content DIR   folder holding the spec bundles (default: \`content\` of
                   specport.config.*, else content)
@@ -61,7 +63,11 @@ async function main(argv: string[]): Promise<number> {
     for (const file of created.files) console.log(`  ${path.relative(process.cwd(), path.join(content, file))}`);
     return created.code;
   }
-  if (command === 'check') {
+  if (command === 'sync') {
+    const synced = await sync({ content });
+    if (synced !== 0) return synced;
+  }
+  if (command === 'check' || command === 'sync') {
     const portal = await loadPortal(content);
     if (values.format === 'json') console.log(formatJson(portal));
     else if (values.format === 'github') {

@@ -217,6 +217,14 @@ export interface Feature {
   backlinks: Record<string, Backlink[]>;
   /** Every file of the bundle, relative to the content root, so none is silently dropped. */
   files: string[];
+  /** Where the bundle comes from in git: repository, commit, path, last change, edit link. */
+  provenance?: {
+    repository?: string;
+    commit?: string;
+    path: string;
+    lastChange?: { date: string; author: string };
+    editUrl?: string;
+  };
 }
 
 export interface Portal {
@@ -226,4 +234,6 @@ export interface Portal {
   /** Published API documents (bundled, 3.x), keyed `<slug>/<publicName>`. */
   documents: Map<string, Record<string, unknown>>;
   diagnostics: Diagnostic[];
+  /** The last changes across bundles from git, newest first. */
+  recentChanges?: Array<{ date: string; author: string; feature: string; subject: string; commit: string }>;
 }

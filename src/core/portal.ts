@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseBundle } from './bundle.ts';
 import { buildCatalog } from './catalog.ts';
+import { checkSubmodules, readProvenance, recentChanges } from './git.ts';
 import { applySeverities, loadConfig } from './config.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { link } from './link.ts';
@@ -32,10 +33,17 @@ export async function loadPortal(contentRoot: string, options: LoadOptions = {})
   const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));
   const { catalog, diagnostics: catalogDiagnostics } = buildCatalog(features);
   const { diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog);
+  const provenance = await readProvenance(root, scanned.bundles);
+  for (const feature of features) {
+    const found = provenance.byDir.get(feature.dir);
+    if (found) feature.provenance = found;
+  }
+  const submoduleDiagnostics = await checkSubmodules(root);
   return {
     root,
     features,
     documents,
-    diagnostics: sortDiagnostics([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics], config.rules)]),
+    diagnostics: sortDiagnostics([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics, ...submoduleDiagnostics], config.rules)]),
+    recentChanges: recentChanges(provenance.changes, features, 10),
   };
 }

@@ -1,0 +1,417 @@
+/**
+ * Sources: where each bundle comes from in version control. Uses the `git` CLI through `execFile`
+ * (never a shell), with bounded output and a time limit. Any git failure means "no provenance",
+ * never a throw: a content root outside git is fine.
+ *
+ * Calls are batched per repository (a handful per repository, one `git log` for all its bundles),
+ * so a thousand bundles do not spawn thousands of processes.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+
+export const gitRules = {
+  'sources/submodule-missing': {
+    severity: 'error',
+    description: 'A git submodule under the content root is not checked out (its folder is missing or empty), so its bundles are not published.',
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export interface Provenance {
+  /** Remote URL of the repository holding the bundle, without credentials. */
+  repository?: string;
+  /** HEAD commit of that repository. */
+  commit?: string;
+  /** The bundle folder inside that repository, `/`-separated (`''` at its root). */
+  path: string;
+  /** The last commit that touched the bundle folder. */
+  lastChange?: { date: string; author: string };
+  /** Where to edit `feature.md` on GitHub, GitLab or Bitbucket. */
+  editUrl?: string;
+}
+
+/** One commit that touched one bundle. */
+export interface Change {
+  /** Bundle folder relative to the content root. */
+  dir: string;
+  commit: string;
+  /** ISO 8601 author date. */
+  date: string;
+  author: string;
+  subject: string;
+}
+
+export interface RecentChange {
+  date: string;
+  author: string;
+  /** The feature's slug. */
+  feature: string;
+  subject: string;
+  commit: string;
+}
+
+const MAX_OUTPUT = 32 * 1024 * 1024;
+const TIMEOUT_MS = 60_000;
+/** Changes kept per repository for `recentChanges`. */
+const CHANGES_PER_REPO = 100;
+
+/** The environment for git: no inherited repository overrides (as set inside git hooks). */
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+  for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY']) delete env[key];
+  return env;
+}
+
+/**
+ * Runs git in `cwd`. Resolves to stdout, or undefined on any failure. When the output exceeds the
+ * bound, `partial` lets the caller use what arrived (a log read newest first).
+ */
+export function runGit(cwd: string, args: readonly string[], options: { partial?: boolean; maxBuffer?: number; timeout?: number } = {}): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    try {
+      execFile(
+        'git',
+        [...args],
+        { cwd, env: gitEnv(), maxBuffer: options.maxBuffer ?? MAX_OUTPUT, timeout: options.timeout ?? TIMEOUT_MS, encoding: 'utf8', windowsHide: true },
+        (error, stdout) => {
+          if (!error) return resolve(stdout);
+          const code = (error as NodeJS.ErrnoException).code;
+          resolve(options.partial && code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? stdout : undefined);
+        },
+      );
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+const isInside = (parent: string, child: string) => {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+};
+
+/** Removes credentials from a remote URL. scp-like `git@host:org/repo.git` is kept as written. */
+export function stripCredentials(remote: string): string {
+  const value = remote.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    url.password = '';
+    if (url.protocol === 'http:' || url.protocol === 'https:') url.username = '';
+    return url.href;
+  } catch {
+    // Not parseable: drop anything between the scheme and an `@` in the authority.
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+  }
+}
+
+/** Host and `org/repo` path of a remote, for the hosts that have an edit page. */
+function parseRemote(remote: string): { host: string; repo: string } | undefined {
+  const value = stripCredentials(remote);
+  let host: string;
+  let repoPath: string;
+  const scp = /^(?:[^@/:]+@)?([^/:]+):(?!\/)(.+)$/.exec(value);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    try {
+      const url = new URL(value);
+      if (!['http:', 'https:', 'ssh:', 'git:'].includes(url.protocol)) return undefined;
+      host = url.hostname;
+      repoPath = url.pathname;
+    } catch {
+      return undefined;
+    }
+  } else if (scp) {
+    host = scp[1]!;
+    repoPath = scp[2]!;
+  } else return undefined;
+  const repo = repoPath.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
+  if (!/^[\w.-]+(\/[\w.-]+)+$/.test(repo)) return undefined;
+  return { host: host.toLowerCase(), repo };
+}
+
+function hostKind(host: string): 'github' | 'gitlab' | 'bitbucket' | undefined {
+  const first = host.split('.')[0];
+  if (host === 'github.com' || first === 'github') return 'github';
+  if (host === 'gitlab.com' || first === 'gitlab') return 'gitlab';
+  if (host === 'bitbucket.org' || first === 'bitbucket') return 'bitbucket';
+  return undefined;
+}
+
+/** The "edit this file" URL of `feature.md` for GitHub, GitLab and Bitbucket remotes; undefined otherwise. */
+export function editUrl(remote: string, ref: { branch?: string | undefined; commit?: string | undefined }, bundlePath: string): string | undefined {
+  const parsed = parseRemote(remote);
+  if (!parsed) return undefined;
+  const kind = hostKind(parsed.host);
+  if (!kind) return undefined;
+  const file = [...bundlePath.split('/').filter(Boolean), 'feature.md'].map(encodeURIComponent).join('/');
+  const base = `https://${parsed.host}/${parsed.repo}`;
+  if (kind === 'bitbucket') {
+    const commit = ref.commit ?? ref.branch;
+    return commit ? `${base}/src/${encodeURIComponent(commit)}/${file}?mode=edit` : undefined;
+  }
+  const at = ref.branch ?? ref.commit;
+  if (!at) return undefined;
+  const encodedRef = at.split('/').map(encodeURIComponent).join('/');
+  return kind === 'github' ? `${base}/edit/${encodedRef}/${file}` : `${base}/-/edit/${encodedRef}/${file}`;
+}
+
+/** The nearest folder at or above `dir` that holds `.git` (a folder, or a file in submodules and worktrees). */
+async function nearestWorkTree(dir: string, cache: Map<string, string | undefined>): Promise<string | undefined> {
+  const seen: string[] = [];
+  let current = dir;
+  let found: string | undefined;
+  for (;;) {
+    if (cache.has(current)) {
+      found = cache.get(current);
+      break;
+    }
+    seen.push(current);
+    if (await stat(path.join(current, '.git')).then(() => true, () => false)) {
+      found = current;
+      break;
+    }
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of seen) cache.set(d, found);
+  return found;
+}
+
+interface RepoInfo {
+  top: string;
+  commit?: string;
+  branch?: string;
+  remote?: string;
+}
+
+async function repoInfo(workTree: string): Promise<RepoInfo | undefined> {
+  const topOut = await runGit(workTree, ['rev-parse', '--show-toplevel']);
+  if (!topOut?.trim()) return undefined;
+  const top = path.resolve(topOut.trim());
+  const info: RepoInfo = { top };
+  const head = (await runGit(top, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim();
+  if (head && /^[0-9a-f]{7,64}$/.test(head)) info.commit = head;
+  const branch = (await runGit(top, ['symbolic-ref', '-q', '--short', 'HEAD']))?.trim();
+  if (branch) info.branch = branch;
+  const remotes = (await runGit(top, ['config', '--get-regexp', '^remote\\..*\\.url$'])) ?? '';
+  const urls = new Map<string, string>();
+  for (const line of remotes.split('\n')) {
+    const m = /^remote\.(.+)\.url (.+)$/.exec(line.trim());
+    if (m) urls.set(m[1]!, m[2]!);
+  }
+  const remote = urls.get('origin') ?? [...urls.values()][0];
+  if (remote) info.remote = stripCredentials(remote);
+  return info;
+}
+
+const RECORD = '\x1e';
+const FIELD = '\x1f';
+
+/**
+ * One `git log` for all bundles of one repository, newest first: the last change of each bundle
+ * and the most recent changes. Stops reading once every bundle has its last change and enough
+ * recent changes are collected.
+ */
+async function lastChanges(top: string, bundles: ReadonlyArray<{ dir: string; inRepo: string }>, pathspec: string): Promise<{ last: Map<string, Change>; recent: Change[] }> {
+  const last = new Map<string, Change>();
+  const recent: Change[] = [];
+  const out = await runGit(top, ['-c', 'core.quotePath=false', 'log', '--no-color', '--no-renames', `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, '--name-only', '--', pathspec], { partial: true });
+  if (!out) return { last, recent };
+  const byPath = new Map(bundles.map((b) => [b.inRepo, b.dir]));
+  const ownerOf = (file: string): string | undefined => {
+    let dir = path.posix.dirname(file);
+    for (;;) {
+      const owner = byPath.get(dir === '.' ? '' : dir);
+      if (owner !== undefined) return owner;
+      if (dir === '.' || dir === '/' || dir === '') return undefined;
+      dir = path.posix.dirname(dir);
+    }
+  };
+  for (const record of out.split(RECORD)) {
+    if (!record.trim()) continue;
+    const [header = '', ...files] = record.split('\n');
+    const [commit, date, author, subject] = header.split(FIELD);
+    if (!commit || !date || author === undefined) continue;
+    const touched = new Set<string>();
+    for (const file of files) {
+      const name = file.trim();
+      if (!name) continue;
+      const owner = ownerOf(name);
+      if (owner !== undefined) touched.add(owner);
+    }
+    for (const dir of touched) {
+      const change: Change = { dir, commit, date, author, subject: subject ?? '' };
+      if (!last.has(dir)) last.set(dir, change);
+      if (recent.length < CHANGES_PER_REPO) recent.push(change);
+    }
+    if (last.size === bundles.length && recent.length >= CHANGES_PER_REPO) break;
+  }
+  return { last, recent };
+}
+
+/**
+ * Provenance of each bundle, keyed by its folder relative to the content root, plus the changes
+ * seen (newest first per repository) for `recentChanges`.
+ */
+export async function readProvenance(root: string, bundles: ReadonlyArray<{ abs: string; dir: string }>): Promise<{ byDir: Map<string, Provenance>; changes: Change[] }> {
+  const byDir = new Map<string, Provenance>();
+  const changes: Change[] = [];
+  try {
+    const cache = new Map<string, string | undefined>();
+    const groups = new Map<string, Array<{ abs: string; dir: string }>>();
+    for (const bundle of bundles) {
+      const tree = await nearestWorkTree(path.resolve(bundle.abs), cache);
+      if (!tree) continue;
+      const list = groups.get(tree) ?? [];
+      list.push(bundle);
+      groups.set(tree, list);
+    }
+    for (const [tree, list] of groups) {
+      const info = await repoInfo(tree);
+      if (!info) continue;
+      const members = list
+        .filter((b) => isInside(info.top, path.resolve(b.abs)))
+        .map((b) => ({ dir: b.dir, inRepo: toPosix(path.relative(info.top, path.resolve(b.abs))) }));
+      if (members.length === 0) continue;
+      const rootInRepo = isInside(info.top, path.resolve(root)) ? toPosix(path.relative(info.top, path.resolve(root))) : '';
+      const { last, recent } = info.commit ? await lastChanges(info.top, members, rootInRepo ? `:(top,literal)${rootInRepo}` : '.') : { last: new Map<string, Change>(), recent: [] };
+      changes.push(...recent);
+      for (const member of members) {
+        const provenance: Provenance = { path: member.inRepo };
+        // Only a remote others can reach is published: a local path would leak the build machine's folders.
+        if (info.remote && isPublicRemote(info.remote)) provenance.repository = info.remote;
+        if (info.commit) provenance.commit = info.commit;
+        const change = last.get(member.dir);
+        if (change) provenance.lastChange = { date: change.date, author: change.author };
+        const url = info.remote ? editUrl(info.remote, { branch: info.branch, commit: info.commit }, member.inRepo) : undefined;
+        if (url) provenance.editUrl = url;
+        byDir.set(member.dir, provenance);
+      }
+    }
+  } catch {
+    // Provenance is a nicety: never fail the portal because of git.
+  }
+  return { byDir, changes };
+}
+
+/** The last `limit` changes across bundles, newest first, with the feature slug of each bundle. */
+export function recentChanges(changes: readonly Change[], features: ReadonlyArray<{ dir: string; slug: string }>, limit = 10): RecentChange[] {
+  const slugOf = new Map(features.map((f) => [f.dir, f.slug]));
+  return changes
+    .filter((c) => slugOf.has(c.dir))
+    .map((c) => ({ date: c.date, author: c.author, feature: slugOf.get(c.dir)!, subject: c.subject, commit: c.commit }))
+    .sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.feature.localeCompare(b.feature))
+    .slice(0, limit);
+}
+
+export interface Submodule {
+  /** Absolute path of the repository whose `.gitmodules` declares it. */
+  repo: string;
+  name: string;
+  /** Path inside that repository, as written in `.gitmodules`. */
+  path: string;
+  abs: string;
+  branch?: string;
+}
+
+/** Submodules declared in a repository's `.gitmodules`. */
+async function declaredSubmodules(repo: string): Promise<Submodule[]> {
+  const out = await runGit(repo, ['config', '-f', '.gitmodules', '--get-regexp', '^submodule\\..*\\.(path|branch)$']);
+  if (!out) return [];
+  const byName = new Map<string, { path?: string; branch?: string }>();
+  for (const line of out.split('\n')) {
+    const m = /^submodule\.(.+)\.(path|branch) (.+)$/.exec(line.trim());
+    if (!m) continue;
+    const entry = byName.get(m[1]!) ?? {};
+    entry[m[2] as 'path' | 'branch'] = m[3]!;
+    byName.set(m[1]!, entry);
+  }
+  const result: Submodule[] = [];
+  for (const [name, entry] of byName) {
+    if (!entry.path) continue;
+    const abs = path.resolve(repo, entry.path);
+    if (!isInside(repo, abs) || abs === repo) continue;
+    result.push({ repo, name, path: entry.path, abs, ...(entry.branch ? { branch: entry.branch } : {}) });
+  }
+  return result;
+}
+
+const isMissing = async (abs: string) => {
+  try {
+    return (await readdir(abs)).length === 0;
+  } catch {
+    return true;
+  }
+};
+
+/**
+ * Every submodule at or under the content root, declared by the repository holding the root (or,
+ * when the root is itself a submodule checkout, by its superproject), and by checked-out
+ * submodules below, recursively.
+ */
+export async function submodulesUnder(root: string): Promise<Array<Submodule & { missing: boolean }>> {
+  const base = path.resolve(root);
+  const result: Array<Submodule & { missing: boolean }> = [];
+  try {
+    const repos: string[] = [];
+    // The holder may be the superproject when the root is itself a (missing) submodule folder.
+    let start = base;
+    while (!(await stat(start).then((s) => s.isDirectory(), () => false))) {
+      const parent = path.dirname(start);
+      if (parent === start) return result;
+      start = parent;
+    }
+    const top = (await runGit(start, ['rev-parse', '--show-toplevel']))?.trim();
+    if (!top) return result;
+    repos.push(path.resolve(top));
+    const superTop = (await runGit(top, ['rev-parse', '--show-superproject-working-tree']))?.trim();
+    if (superTop) repos.push(path.resolve(superTop));
+    const seen = new Set<string>();
+    for (let i = 0; i < repos.length && i < 50; i++) {
+      const repo = repos[i]!;
+      if (seen.has(repo)) continue;
+      seen.add(repo);
+      for (const sub of await declaredSubmodules(repo)) {
+        if (!isInside(base, sub.abs) && !(sub.abs === base)) continue;
+        if (result.some((r) => r.abs === sub.abs)) continue;
+        const missing = await isMissing(sub.abs);
+        result.push({ ...sub, missing });
+        if (!missing) repos.push(sub.abs);
+      }
+    }
+  } catch {
+    // No git, no submodules.
+  }
+  return result.sort((a, b) => a.abs.localeCompare(b.abs));
+}
+
+/** `sources/submodule-missing` for every submodule under the content root that is not checked out. */
+export async function checkSubmodules(root: string): Promise<Diagnostic[]> {
+  const base = path.resolve(root);
+  const diagnostics: Diagnostic[] = [];
+  for (const sub of await submodulesUnder(base)) {
+    if (!sub.missing) continue;
+    const file = toPosix(path.relative(base, sub.abs)) || '.';
+    const relRepo = path.relative(process.cwd(), sub.repo);
+    const where = relRepo === '' ? '' : isInside(process.cwd(), sub.repo) ? relRepo : sub.repo;
+    const command = `git${where ? ` -C ${JSON.stringify(toPosix(where))}` : ''} submodule update --init --recursive -- ${sub.path}`;
+    diagnostics.push(
+      problem(
+        gitRules,
+        'sources/submodule-missing',
+        { file },
+        `The git submodule "${sub.name}" at "${file}" is not checked out: its folder is ${(await stat(sub.abs).then(() => true, () => false)) ? 'empty' : 'missing'}, so its bundles are not published.`,
+        `Run \`${command}\` (or \`specport sync\`) to fetch it.`,
+      ),
+    );
+  }
+  return diagnostics;
+}
+
+/** `https://…`, `ssh://…`, `git://…` or scp-like `git@host:org/repo.git`; not a local path or `file:`. */
+export function isPublicRemote(remote: string): boolean {
+  return /^(https?|ssh|git):\/\/[^/]/.test(remote) || /^[\w.-]+@[\w.-]+:[^/]/.test(remote);
+}
