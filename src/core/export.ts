@@ -37,6 +37,17 @@ const completenessSchema = z.object({
   rubric: z.array(z.object({ id: z.string(), label: z.string(), met: z.boolean(), points: z.number(), detail: z.string() })),
 });
 
+const provenanceSchema = z
+  .object({
+    repository: z.string().nullable().meta({ description: 'Remote URL of the repository holding the bundle, without credentials.' }),
+    commit: z.string().nullable().meta({ description: 'The commit the portal was built from.' }),
+    path: z.string().meta({ description: 'The bundle folder inside that repository.' }),
+    lastChange: z.object({ date: z.string(), author: z.string() }).nullable().meta({ description: 'The last commit that touched the bundle.' }),
+    editUrl: z.string().nullable().meta({ description: 'Where to edit feature.md (GitHub, GitLab, Bitbucket).' }),
+  })
+  .nullable()
+  .meta({ description: 'Where the bundle comes from, read from git; null outside a git work tree.' });
+
 const featureSchema = z.object({
   slug: z.string().meta({ description: "The bundle folder's name: the feature's ID." }),
   key: z.string().meta({ description: 'The short uppercase key its item IDs start with.', examples: ['CHK'] }),
@@ -51,6 +62,7 @@ const featureSchema = z.object({
   tags: z.array(z.string()),
   dependsOn: z.array(typedRef),
   completeness: completenessSchema,
+  provenance: provenanceSchema,
   permalink,
   href: url,
 });
@@ -233,6 +245,12 @@ export function exportPortal(features: readonly Feature[], catalog: Catalog, war
         slug: f.slug, key: f.meta.id, title: f.meta.title, status: f.meta.status, owner: f.meta.owner, area: f.area, dir: f.dir,
         sprint: f.meta.sprint ?? null, summary: f.meta.summary ?? null, tickets: f.meta.tickets, tags: f.meta.tags, dependsOn: f.meta.depends_on,
         completeness: { score: f.completeness.score, max: f.completeness.max, rubric: f.completeness.rubric.map(({ id, label, met, points, detail }) => ({ id, label, met, points, detail })) },
+        provenance: f.provenance
+          ? {
+              repository: f.provenance.repository ?? null, commit: f.provenance.commit ?? null, path: f.provenance.path,
+              lastChange: f.provenance.lastChange ?? null, editUrl: f.provenance.editUrl ?? null,
+            }
+          : null,
         permalink: permalinkOf(href) ?? url(refPath(f.slug)), href: url(href),
       };
     }),
