@@ -6,7 +6,8 @@
  * Returns 0 when every submodule was updated (or there is none), 1 when git failed for one.
  */
 import path from 'node:path';
-import { runGit, submodulesUnder } from '../core/git.ts';
+import { runGit } from '../core/git.ts';
+import { submodulesUnder } from '../core/submodules.ts';
 
 export async function sync(options: { content: string }): Promise<number> {
   const root = path.resolve(options.content);

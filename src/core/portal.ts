@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { parseBundle } from './bundle.ts';
 import { buildCatalog } from './catalog.ts';
-import { checkSubmodules, readProvenance, recentChanges } from './git.ts';
+import { readProvenance, recentChanges } from './git.ts';
+import { checkSubmodules } from './submodules.ts';
 import { applySeverities, loadConfig } from './config.ts';
 import { sortDiagnostics } from './diagnostics.ts';
 import { link } from './link.ts';

@@ -5,7 +5,7 @@ import { configRules } from './config.ts';
 import { consistencyRules } from './consistency.ts';
 import type { RuleInfo } from './diagnostics.ts';
 import { featureRules } from './feature-md.ts';
-import { gitRules } from './git.ts';
+import { submoduleRules } from './submodules.ts';
 import { importerRules } from './importers/index.ts';
 import { idRules } from './index-items.ts';
 import { itemRules } from './items.ts';
@@ -35,5 +35,5 @@ export const RULES: Readonly<Record<string, RuleInfo>> = {
   ...consistencyRules,
   ...catalogRules,
   ...permalinkRules,
-  ...gitRules,
+  ...submoduleRules,
 };

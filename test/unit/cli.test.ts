@@ -5,11 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/temp-dirs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const VALID = 'test/fixtures/portal-valid';
@@ -43,15 +43,7 @@ function expectNoStack(run: Run) {
 
 const USAGE_LINE = 'specport check [--content DIR] [--format pretty|json|github]';
 
-const temps: string[] = [];
-afterAll(async () => {
-  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'specport-cli-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('cli');
 
 /** Every file under `dir` (relative path → SHA-256 of its bytes), to prove nothing was written. */
 async function fingerprint(dir: string): Promise<Record<string, string>> {

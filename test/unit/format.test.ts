@@ -3,24 +3,17 @@
  * repository root) and the code frames under each diagnostic in pretty output.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, formatGithub, formatPretty, MAX_FRAME_FILE_BYTES, repositoryRoot } from '../../src/cli/format.ts';
 import type { Diagnostic } from '../../src/core/diagnostics.ts';
+import { tempDirs } from '../helpers/temp-dirs.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-const temps: string[] = [];
-afterAll(async () => {
-  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'specport-format-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('format');
 
 const diagnostic = (overrides: Partial<Diagnostic> = {}): Diagnostic => ({
   severity: 'error',

@@ -7,14 +7,14 @@
  * Every expected diagnostic is pinned by rule, file (relative to that case's content root), line
  * (and column where the position is meaningful) and severity, and must carry a hint.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic, Severity } from '../../src/core/diagnostics.ts';
 import { closeMermaid } from '../../src/core/mermaid.ts';
 import type { Feature, Portal } from '../../src/core/model.ts';
 import { loadPortal } from '../../src/core/portal.ts';
+import { tempDirs } from '../helpers/temp-dirs.ts';
 
 const BROKEN = path.join(import.meta.dirname, '../fixtures/broken');
 const VALID = path.join(import.meta.dirname, '../fixtures/portal-valid');
@@ -78,16 +78,7 @@ function featureOf(portal: Portal, slug: string): Feature {
 }
 
 /* Temporary content roots, for bytes and links that are better not committed. */
-const temps: string[] = [];
-afterAll(async () => {
-  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'specport-portal-'));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('portal');
 
 /** Writes `files` (path relative to `root` → content) and returns `root`. */
 async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<string> {
