@@ -2,7 +2,7 @@
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import mermaid from 'astro-mermaid';
-import { loadConfig } from './src/core/config.ts';
+import { loadConfig, normaliseBase } from './src/core/config.ts';
 
 /** specport.config.* in the working directory; `check` reports its problems, here defaults stand in. */
 const { config } = await loadConfig(process.cwd());
@@ -10,6 +10,8 @@ const site = process.env.SPECPORT_SITE ?? config.site;
 
 export default defineConfig({
   ...(site ? { site } : {}),
+  // A sub-path such as `/specs/` when the portal does not own its host's root.
+  base: normaliseBase(config.base),
   trailingSlash: 'always',
   vite: {
     build: {

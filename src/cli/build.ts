@@ -5,9 +5,9 @@ import path from 'node:path';
 /** The project root, where astro.config.mjs lives. */
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
-export async function buildSite(options: { content: string; out: string; allowErrors?: boolean }): Promise<number> {
-  // Read by src/content.config.ts; Astro's telemetry would call a third-party host.
-  process.env['SPECPORT_CONTENT'] = options.content;
+export async function buildSite(options: { content: readonly string[]; out: string; allowErrors?: boolean }): Promise<number> {
+  // Read by src/content.config.ts (roots joined by the path delimiter); Astro's telemetry would call a third-party host.
+  process.env['SPECPORT_CONTENT'] = options.content.join(path.delimiter);
   process.env['ASTRO_TELEMETRY_DISABLED'] = '1';
   // A production build whatever started us: test runners set DEV/MODE/NODE_ENV, which would make
   // Astro build a development site (Starlight then disables search, for one).
@@ -17,7 +17,7 @@ export async function buildSite(options: { content: string; out: string; allowEr
   const { build } = await import('astro');
   try {
     // One content-layer cache per content root and output, so portals built from different folders never mix.
-    const key = createHash('sha256').update(`${options.content}\0${options.out}`).digest('hex').slice(0, 12);
+    const key = createHash('sha256').update(`${options.content.join('\0')}\0${options.out}`).digest('hex').slice(0, 12);
     const cacheDir = path.join(PROJECT_ROOT, 'node_modules/.astro', `specport-${key}`);
     await build({ root: PROJECT_ROOT, outDir: options.out, cacheDir, logLevel: 'warn' });
     console.error(`Portal built into ${path.relative(process.cwd(), options.out) || '.'}`);

@@ -7,19 +7,19 @@ import { parseArgs } from 'node:util';
 import { hasErrors } from '../core/diagnostics.ts';
 import { closeMermaid } from '../core/mermaid.ts';
 import { loadPortal } from '../core/portal.ts';
-import { loadConfig } from '../core/config.ts';
+import { contentRoots, loadConfig } from '../core/config.ts';
 import { buildSite } from './build.ts';
 import { colorFor, formatGithub, formatJson, formatPretty, repositoryRoot, summary } from './format.ts';
 import { newBundle } from './new.ts';
 import { sync } from './sync.ts';
 
 const USAGE = `Usage:
-  specport check [--content DIR] [--format pretty|json|github]
-  specport build [--content DIR] [--out DIR]
+  specport check [--content DIR]... [--format pretty|json|github]
+  specport build [--content DIR]... [--out DIR]
   specport new <slug> [--area AREA] [--key KEY] [--content DIR]
-  specport sync [--content DIR]     bring git submodules under DIR to their branch or pinned commit, then check
+  specport sync [--content DIR]... bring git submodules under DIR to their branch or pinned commit, then check
 
-  --content DIR   folder holding the spec bundles (default: \`content\` of
+  --content DIR   folder holding the spec bundles, repeatable (default: \`content\` of
                   specport.config.*, else content)
   --format FMT    check output: pretty (default, with code frames), json, or
                   github (GitHub Actions annotations)
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        content: { type: 'string' },
+        content: { type: 'string', multiple: true },
         area: { type: 'string' },
         key: { type: 'string' },
         format: { type: 'string', default: 'pretty' },
@@ -56,11 +56,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!['pretty', 'json', 'github'].includes(values.format)) return usage(`Unknown format "${values.format}".`);
 
-  const content = path.resolve(values.content ?? (await loadConfig(process.cwd())).config.content ?? 'content');
+  const content = values.content?.map((root) => path.resolve(root)) ?? contentRoots((await loadConfig(process.cwd())).config, process.cwd());
   if (command === 'new') {
-    const created = await newBundle({ content, slug: rest[0]!, ...(values.area ? { area: values.area } : {}), ...(values.key ? { key: values.key } : {}) });
+    if (content.length > 1 && values.content) return usage('new writes into one content root: pass --content once.');
+    const created = await newBundle({ content: content[0]!, slug: rest[0]!, ...(values.area ? { area: values.area } : {}), ...(values.key ? { key: values.key } : {}) });
     (created.code === 0 ? console.log : console.error)(created.message);
-    for (const file of created.files) console.log(`  ${path.relative(process.cwd(), path.join(content, file))}`);
+    for (const file of created.files) console.log(`  ${path.relative(process.cwd(), path.join(content[0]!, file))}`);
     return created.code;
   }
   if (command === 'sync') {
@@ -71,10 +72,10 @@ async function main(argv: string[]): Promise<number> {
     const portal = await loadPortal(content);
     if (values.format === 'json') console.log(formatJson(portal));
     else if (values.format === 'github') {
-      const annotations = formatGithub(portal.diagnostics, { contentRoot: content, base: repositoryRoot(content) ?? process.cwd() });
+      const annotations = formatGithub(portal.diagnostics, { contentRoot: portal.root, base: repositoryRoot(portal.root) ?? process.cwd() });
       if (annotations) console.log(annotations);
       console.log(summary(portal.diagnostics, portal.features.length));
-    } else console.log(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: content, color: colorFor(process.stdout) }));
+    } else console.log(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stdout) }));
     return hasErrors(portal.diagnostics) ? 1 : 0;
   }
   if (command === 'build') {
@@ -86,9 +87,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** The same checks as `check`, printed the same way; the model is dropped before Astro starts. */
-async function checkBeforeBuild(content: string): Promise<boolean> {
+async function checkBeforeBuild(content: readonly string[]): Promise<boolean> {
   const portal = await loadPortal(content);
-  if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: content, color: colorFor(process.stderr) }));
+  if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stderr) }));
   if (!hasErrors(portal.diagnostics)) return true;
   console.error('Build stopped: fix the errors above, then build again.');
   return false;

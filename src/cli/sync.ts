@@ -1,5 +1,5 @@
 /**
- * `specport sync [--content DIR]`: checks out the git submodules at or under the content root.
+ * `specport sync [--content DIR]…`: checks out the git submodules at or under the content roots.
  * A submodule with a `branch` in `.gitmodules` follows that branch (`git submodule update --init
  * --remote`); one without stays at the commit its superproject pins (`git submodule update --init`).
  *
@@ -9,13 +9,14 @@ import path from 'node:path';
 import { runGit } from '../core/git.ts';
 import { submodulesUnder } from '../core/submodules.ts';
 
-export async function sync(options: { content: string }): Promise<number> {
-  const root = path.resolve(options.content);
+export async function sync(options: { content: readonly string[] }): Promise<number> {
+  const roots = options.content.map((root) => path.resolve(root));
   let code = 0;
   const done = new Set<string>();
   // Checking one out may reveal nested ones: repeat until nothing new appears.
   for (let round = 0; round < 5; round++) {
-    const pending = (await submodulesUnder(root)).filter((s) => !done.has(s.abs));
+    const found = (await Promise.all(roots.map((root) => submodulesUnder(root)))).flat();
+    const pending = found.filter((s, i) => !done.has(s.abs) && found.findIndex((o) => o.abs === s.abs) === i);
     if (pending.length === 0) break;
     for (const sub of pending) {
       done.add(sub.abs);
@@ -31,6 +32,6 @@ export async function sync(options: { content: string }): Promise<number> {
       console.log(`✓ ${shown}: ${sub.branch ? `updated to branch "${sub.branch}"` : 'checked out at its pinned commit'}${head ? ` (${head})` : ''}.`);
     }
   }
-  if (done.size === 0) console.log(`No git submodule under ${path.relative(process.cwd(), root) || '.'}; nothing to sync.`);
+  if (done.size === 0) console.log(`No git submodule under ${roots.map((root) => path.relative(process.cwd(), root) || '.').join(', ')}; nothing to sync.`);
   return code;
 }

@@ -1,6 +1,7 @@
 /**
  * `specport.config.yaml` (or `.yml`, `.json`): optional portal configuration, validated like a
- * bundle file. It sets rule severities today; with no file, every rule keeps its default.
+ * bundle file: title, content roots, base path, site URL, rubric weights and rule severities. With
+ * no file, everything takes its default.
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,7 +20,15 @@ export const CONFIG_FILES = ['specport.config.yaml', 'specport.config.yml', 'spe
 
 export const configSchema = z.strictObject({
   title: z.string().min(1).default('Specport').meta({ description: 'The portal title, shown in the header and the browser tab.', examples: ['Trailhead specs'] }),
-  content: z.string().min(1).optional().meta({ description: 'The content root, relative to the config file; `--content` overrides it.', examples: ['specs'] }),
+  content: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .meta({ description: 'The content root, or a list of them, relative to the config file (`content` by default); `--content` overrides it.', examples: ['specs', ['content', 'vendor/payments-specs']] }),
+  base: z
+    .string()
+    .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, 'a path such as "/specs/"')
+    .optional()
+    .meta({ description: 'The path the portal is served under when it does not own its host’s root, such as GitHub Pages project sites.', examples: ['/specs/'] }),
   site: z.url().optional().meta({ description: 'The full URL of the published portal; enables absolute permanent links and the sitemap.', examples: ['https://specs.example.com'] }),
   completeness: z
     .strictObject({
@@ -37,6 +46,18 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** The base path with one leading and one trailing slash: `specs` and `/specs` become `/specs/`. */
+export function normaliseBase(base: string | undefined): string {
+  const trimmed = (base ?? '').replace(/^\/+|\/+$/g, '');
+  return trimmed ? `/${trimmed}/` : '/';
+}
+
+/** The configured content roots, resolved against `dir` (the config file's folder). */
+export function contentRoots(config: Config, dir: string): string[] {
+  const roots = config.content === undefined ? ['content'] : [config.content].flat();
+  return roots.map((root) => path.resolve(dir, root));
+}
 
 /** The first config file found in `dir`, parsed and validated; problems are diagnostics, never throws. */
 export async function loadConfig(dir: string, known?: Readonly<Record<string, RuleInfo>>): Promise<{ config: Config; diagnostics: Diagnostic[]; file?: string }> {

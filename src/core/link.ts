@@ -18,7 +18,7 @@ const fallbackMeta = (slug: string) => ({ title: slug, id: slug.toUpperCase().re
 
 export async function link(
   parsed: readonly ParsedBundle[],
-  options: { weights?: Readonly<Partial<Record<string, number>>> } = {},
+  options: { weights?: Readonly<Partial<Record<string, number>>>; /** Prefixed to story links (`/specs/`); `/` by default. */ base?: string } = {},
 ): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const bundles: ParsedBundle[] = [];
@@ -89,7 +89,7 @@ export async function link(
     }
     const story = await renderStory(bundle.body, (raw) => {
       const ref = storyRefs.get(raw);
-      return ref?.href ? { href: ref.href, label: ref.label ?? raw } : undefined;
+      return ref?.href ? { href: `${(options.base ?? '/').replace(/\/$/, '')}${ref.href}`, label: ref.label ?? raw } : undefined;
     });
 
     const contracts = bundle.contracts.map((c) => c.contract);

@@ -18,15 +18,19 @@ import { scan } from './scan.ts';
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
   configDir?: string;
+  /** The site's base path, prefixed to the links rendered into story HTML; `/` by default. */
+  base?: string;
 }
 
-export async function loadPortal(contentRoot: string, options: LoadOptions = {}): Promise<Portal> {
-  const root = path.resolve(contentRoot);
+/** Loads the bundles under one content root or several; paths in the result are relative to `portal.root`. */
+export async function loadPortal(contentRoots: string | readonly string[], options: LoadOptions = {}): Promise<Portal> {
+  const roots = [contentRoots].flat().map((r) => path.resolve(r));
   const { config, diagnostics: configDiagnostics } = await loadConfig(path.resolve(options.configDir ?? process.cwd()), RULES);
-  const scanned = await scan(root);
+  const scanned = await scan(roots);
+  const root = scanned.base;
   const parsed = [];
   for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle));
-  const linked = await link(parsed, { weights: config.completeness.weights });
+  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/' });
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {
     for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);
@@ -39,7 +43,7 @@ export async function loadPortal(contentRoot: string, options: LoadOptions = {})
     const found = provenance.byDir.get(feature.dir);
     if (found) feature.provenance = found;
   }
-  const submoduleDiagnostics = await checkSubmodules(root);
+  const submoduleDiagnostics = (await Promise.all(roots.map((r) => checkSubmodules(r, root)))).flat();
   return {
     root,
     features,

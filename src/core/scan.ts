@@ -1,7 +1,8 @@
 /**
- * Scan: find every bundle (a folder holding `feature.md`) under a content root, at any depth, and
- * list every file each one holds. Files outside any bundle and links that leave the root are
- * reported rather than silently skipped.
+ * Scan: find every bundle (a folder holding `feature.md`) under one or more content roots, at any
+ * depth, and list every file each one holds. Files outside any bundle and links that leave the
+ * roots are reported rather than silently skipped. Paths are relative to the roots' common folder,
+ * which is the root itself when there is one.
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,7 +18,7 @@ export const scanRules = {
 export interface ScannedBundle {
   /** Absolute path of the bundle folder. */
   abs: string;
-  /** Folder relative to the content root, `/`-separated (`commerce/checkout`). */
+  /** Folder relative to the content root (the roots' common folder), `/`-separated (`commerce/checkout`). */
   dir: string;
   /** Files of the bundle relative to the bundle folder, `/`-separated, sorted. */
   files: string[];
@@ -26,15 +27,29 @@ export interface ScannedBundle {
 /** Folders never scanned: version control, dependencies, editor state. */
 const SKIPPED = new Set(['.git', 'node_modules', '.astro', '.specport']);
 
-export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; diagnostics: Diagnostic[] }> {
+export interface Scan {
+  /** The folder every path is relative to: the content root, or the common folder of several. */
+  base: string;
+  bundles: ScannedBundle[];
+  diagnostics: Diagnostic[];
+}
+
+export async function scan(rootOrRoots: string | readonly string[]): Promise<Scan> {
   const diagnostics: Diagnostic[] = [];
-  const rootReal = await realpath(root).catch(() => undefined);
-  if (!rootReal || !(await stat(rootReal)).isDirectory()) {
-    diagnostics.push(
-      problem(scanRules, 'scan/no-content', { file: '.' }, `The content root "${root}" does not exist or is not a folder.`, 'Pass --content with the folder that holds your bundles.'),
-    );
-    return { bundles: [], diagnostics };
+  const reals: string[] = [];
+  for (const root of [rootOrRoots].flat()) {
+    const real = await realpath(root).catch(() => undefined);
+    if (real && (await stat(real)).isDirectory()) reals.push(real);
+    else {
+      diagnostics.push(
+        problem(scanRules, 'scan/no-content', { file: '.' }, `The content root "${root}" does not exist or is not a folder.`, 'Pass --content with the folder that holds your bundles.'),
+      );
+    }
   }
+  // A root inside another is scanned as part of it.
+  const roots = [...new Set(reals)].filter((r, _, all) => !all.some((other) => other !== r && inside(other, r)));
+  const base = commonFolder(roots) ?? path.resolve([rootOrRoots].flat()[0] ?? '.');
+  if (roots.length === 0) return { base, bundles: [], diagnostics };
 
   const bundles: ScannedBundle[] = [];
   const loose: string[] = [];
@@ -46,7 +61,7 @@ export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; di
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     let bundle = owner;
     if (entries.some((e) => e.name === 'feature.md' && (e.isFile() || e.isSymbolicLink()))) {
-      bundle = { abs, dir: rel(rootReal!, abs), files: [] };
+      bundle = { abs, dir: rel(base, abs), files: [] };
       bundles.push(bundle);
     }
     for (const entry of entries) {
@@ -55,8 +70,8 @@ export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; di
       let isDir = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         const target = await realpath(child).catch(() => undefined);
-        const name = rel(rootReal!, child);
-        if (!target || !inside(rootReal!, target)) {
+        const name = rel(base, child);
+        if (!target || !roots.some((root) => inside(root, target))) {
           diagnostics.push(
             target
               ? problem(scanRules, 'scan/link-outside', { file: name }, `"${name}" is a link to a place outside the content root.`, 'Copy the file into the bundle instead of linking to it.')
@@ -72,11 +87,11 @@ export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; di
       }
       if (isDir) await walk(child, bundle);
       else if (bundle) bundle.files.push(rel(bundle.abs, child));
-      else loose.push(rel(rootReal!, child));
+      else loose.push(rel(base, child));
     }
   }
 
-  await walk(rootReal, undefined);
+  for (const root of roots) await walk(root, undefined);
 
   for (const file of loose) {
     diagnostics.push(
@@ -89,7 +104,15 @@ export async function scan(root: string): Promise<{ bundles: ScannedBundle[]; di
     );
   }
   for (const bundle of bundles) bundle.files.sort();
-  return { bundles, diagnostics };
+  return { base, bundles, diagnostics };
+}
+
+/** The deepest folder holding every one of `folders` (absolute paths). */
+function commonFolder(folders: readonly string[]): string | undefined {
+  if (folders.length === 0) return undefined;
+  let common = folders[0]!;
+  while (!folders.every((f) => inside(common, f))) common = path.dirname(common);
+  return common;
 }
 
 const rel = (from: string, to: string) => path.relative(from, to).split(path.sep).join('/') || '.';

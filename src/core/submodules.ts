@@ -95,13 +95,16 @@ export async function submodulesUnder(root: string): Promise<Array<Submodule & {
   return result.sort((a, b) => a.abs.localeCompare(b.abs));
 }
 
-/** `sources/submodule-missing` for every submodule under the content root that is not checked out. */
-export async function checkSubmodules(root: string): Promise<Diagnostic[]> {
+/**
+ * `sources/submodule-missing` for every submodule under the content root that is not checked out;
+ * `relativeTo` is the folder diagnostics name files from (the root itself by default).
+ */
+export async function checkSubmodules(root: string, relativeTo = root): Promise<Diagnostic[]> {
   const base = path.resolve(root);
   const diagnostics: Diagnostic[] = [];
   for (const sub of await submodulesUnder(base)) {
     if (!sub.missing) continue;
-    const file = toPosix(path.relative(base, sub.abs)) || '.';
+    const file = toPosix(path.relative(path.resolve(relativeTo), sub.abs)) || '.';
     const relRepo = path.relative(process.cwd(), sub.repo);
     const where = relRepo === '' ? '' : isInside(process.cwd(), sub.repo) ? relRepo : sub.repo;
     const command = `git${where ? ` -C ${JSON.stringify(toPosix(where))}` : ''} submodule update --init --recursive -- ${sub.path}`;

@@ -12,25 +12,28 @@ import type { Portal } from '../core/model.ts';
 import { loadPortal } from '../core/portal.ts';
 
 export interface SpecportLoaderOptions {
-  /** The content root; relative paths resolve against the project root. */
-  content: string;
+  /** The content roots; relative paths resolve against the project root. */
+  content: readonly string[];
+  /** The site's base path, for the links in story HTML (`/` by default). */
+  base?: string;
   /** Build even when the content has errors (for previews); pages show the problems. */
   allowErrors?: boolean;
 }
 
-let pending: { root: string; portal: Promise<Portal> } | undefined;
+let pending: { key: string; portal: Promise<Portal> } | undefined;
 
 /** One core run per content state, shared by both collections. */
-function portalFor(root: string): Promise<Portal> {
-  if (!pending || pending.root !== root) pending = { root, portal: loadPortal(root) };
+function portalFor(roots: readonly string[], base: string): Promise<Portal> {
+  const key = [...roots, base].join('\0');
+  if (!pending || pending.key !== key) pending = { key, portal: loadPortal(roots, { base }) };
   return pending.portal;
 }
 
-function watch(context: LoaderContext, root: string, reload: () => Promise<void>) {
+function watch(context: LoaderContext, roots: readonly string[], reload: () => Promise<void>) {
   if (!context.watcher) return;
-  context.watcher.add(root);
+  context.watcher.add([...roots]);
   const onChange = async (changed: string) => {
-    if (!path.resolve(changed).startsWith(root + path.sep)) return;
+    if (!roots.some((root) => path.resolve(changed).startsWith(root + path.sep))) return;
     pending = undefined;
     await reload();
   };
@@ -53,15 +56,15 @@ interface Entry {
  * A loader over the shared model: stores the entries `select` picks, skips unchanged ones by
  * digest, deletes the ones not seen on this run, and reloads when a content file changes.
  */
-function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, root: string, context: LoaderContext) => Iterable<Entry>): Loader {
+function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, context: LoaderContext) => Iterable<Entry>): Loader {
   return {
     name,
     async load(context) {
-      const root = path.resolve(options.content);
+      const roots = options.content.map((root) => path.resolve(root));
       const sync = async () => {
-        const portal = await portalFor(root);
+        const portal = await portalFor(roots, options.base ?? '/');
         const seen = new Set<string>();
-        for (const { id, data, filePath } of select(portal, root, context)) {
+        for (const { id, data, filePath } of select(portal, context)) {
           const digest = context.generateDigest(JSON.stringify(data));
           seen.add(id);
           if (context.store.get(id)?.digest === digest) continue;
@@ -70,17 +73,17 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
         for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
       };
       await sync();
-      watch(context, root, sync);
+      watch(context, roots, sync);
     },
   };
 }
 
 /** One entry per feature: the linked model of the bundle plus its diagnostics. */
 export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
-  modelLoader('specport-features', options, (portal, root, context) => {
+  modelLoader('specport-features', options, (portal, context) => {
     if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
       // `specport build` checks before Astro runs; this guards a direct `astro build`.
-      throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, { contentRoot: root, color: false })}`);
+      throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: false })}`);
     }
     for (const d of portal.diagnostics) {
       const line = `${d.file}:${d.line}:${d.column} ${d.message} (${d.rule})`;
@@ -90,7 +93,7 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
     return portal.features.map((feature) => ({
       id: feature.slug,
       data: { ...feature, diagnostics: diagnosticsOf(portal, feature.dir) },
-      filePath: path.relative(process.cwd(), path.join(root, feature.dir, 'feature.md')),
+      filePath: path.relative(process.cwd(), path.join(portal.root, feature.dir, 'feature.md')),
     }));
   });
 

@@ -41,7 +41,7 @@ function expectNoStack(run: Run) {
   expect(run.stderr).not.toMatch(STACK);
 }
 
-const USAGE_LINE = 'specport check [--content DIR] [--format pretty|json|github]';
+const USAGE_LINE = 'specport check [--content DIR]... [--format pretty|json|github]';
 
 const tempDir = tempDirs('cli');
 

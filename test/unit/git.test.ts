@@ -176,7 +176,7 @@ describe('submodules', () => {
     process.env.GIT_CONFIG_VALUE_0 = 'always';
     let code: number;
     try {
-      code = await sync({ content });
+      code = await sync({ content: [content] });
     } finally {
       delete process.env.GIT_CONFIG_COUNT;
       delete process.env.GIT_CONFIG_KEY_0;
