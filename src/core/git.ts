@@ -197,7 +197,32 @@ async function repoInfo(workTree: string): Promise<RepoInfo | undefined> {
   }
   const remote = urls.get('origin') ?? [...urls.values()][0];
   if (remote) info.remote = stripCredentials(remote);
+  // A detached HEAD (every submodule checkout, many CI checkouts) names no branch, and GitHub and
+  // GitLab refuse to edit a file at a commit: edit on the branch the checkout follows instead.
+  if (!info.branch) {
+    const followed = (await submoduleBranch(top)) ?? (await runGit(top, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD']))?.trim().replace(/^origin\//, '');
+    if (followed) info.branch = followed;
+  }
   return info;
+}
+
+/**
+ * The `branch` that the superproject's `.gitmodules` gives the submodule checked out at `top`
+ * (`.` meaning the superproject's own branch); undefined when `top` is no submodule or has none.
+ */
+async function submoduleBranch(top: string): Promise<string | undefined> {
+  const superTop = (await runGit(top, ['rev-parse', '--show-superproject-working-tree']))?.trim();
+  if (!superTop) return undefined;
+  const inSuper = toPosix(path.relative(path.resolve(superTop), top));
+  const paths = (await runGit(superTop, ['config', '-f', '.gitmodules', '--get-regexp', '^submodule\\..*\\.path$'])) ?? '';
+  for (const line of paths.split('\n')) {
+    const m = /^submodule\.(.+)\.path (.+)$/.exec(line.trim());
+    if (!m || path.posix.normalize(m[2]!).replace(/\/$/, '') !== inSuper) continue;
+    const branch = (await runGit(superTop, ['config', '-f', '.gitmodules', `submodule.${m[1]}.branch`]))?.trim();
+    if (branch !== '.') return branch || undefined;
+    return (await runGit(superTop, ['symbolic-ref', '-q', '--short', 'HEAD']))?.trim() || undefined;
+  }
+  return undefined;
 }
 
 const RECORD = '\x1e';

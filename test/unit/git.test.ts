@@ -199,6 +199,49 @@ describe('submodules', () => {
   });
 });
 
+describe('edit links of detached checkouts', () => {
+  it('edit on the branch the submodule follows, never at a commit', async () => {
+    // A team repository whose default branch is main, with a second branch "published".
+    const team = path.join(tmp, 'team-src');
+    await mkdir(path.join(team, 'pay'), { recursive: true });
+    git(tmp, ['init', '-q', '-b', 'main', team]);
+    await writeFile(path.join(team, 'pay/feature.md'), feature('Pay', 'PAY'));
+    commitAs(team, 'Bob', '2024-03-01T10:00:00Z', 'Add pay');
+    git(team, ['checkout', '-q', '-b', 'published']);
+    await writeFile(path.join(team, 'pay/feature.md'), feature('Pay', 'PAY') + '\nPublished.\n');
+    commitAs(team, 'Bob', '2024-03-02T10:00:00Z', 'Publish pay');
+    git(team, ['checkout', '-q', 'main']);
+
+    // A superproject on "trunk" with the team repository three times: following "published",
+    // following the superproject's own branch ("."), and with no branch at all.
+    const portal = path.join(tmp, 'detached');
+    await mkdir(path.join(portal, 'content'), { recursive: true });
+    git(tmp, ['init', '-q', '-b', 'trunk', portal]);
+    await writeFile(path.join(portal, 'content/README.md'), 'Specs.\n');
+    commitAs(portal, 'Alice', '2024-01-01T00:00:00Z', 'Start');
+    git(portal, ['submodule', 'add', '-q', '-b', 'published', team, 'content/branch']);
+    git(portal, ['submodule', 'add', '-q', team, 'content/dot']);
+    git(portal, ['config', '-f', '.gitmodules', 'submodule.content/dot.branch', '.']);
+    git(portal, ['submodule', 'add', '-q', team, 'content/plain']);
+    const commits = new Map<string, string>();
+    for (const name of ['branch', 'dot', 'plain']) {
+      const sub = path.join(portal, 'content', name);
+      // As `git submodule update` leaves it: a detached HEAD. The remote looks like GitHub.
+      git(sub, ['checkout', '-q', '--detach']);
+      git(sub, ['remote', 'set-url', 'origin', 'https://github.com/org/team.git']);
+      commits.set(name, git(sub, ['rev-parse', 'HEAD']).trim());
+    }
+
+    const root = path.join(portal, 'content');
+    const bundles = ['branch', 'dot', 'plain'].map((name) => ({ abs: path.join(root, name, 'pay'), dir: `${name}/pay` }));
+    const { byDir } = await readProvenance(root, bundles);
+    expect(byDir.get('branch/pay')).toMatchObject({ commit: commits.get('branch'), editUrl: 'https://github.com/org/team/edit/published/pay/feature.md' });
+    expect(byDir.get('dot/pay')).toMatchObject({ commit: commits.get('dot'), editUrl: 'https://github.com/org/team/edit/trunk/pay/feature.md' });
+    // No branch configured: the remote's default branch.
+    expect(byDir.get('plain/pay')).toMatchObject({ commit: commits.get('plain'), editUrl: 'https://github.com/org/team/edit/main/pay/feature.md' });
+  });
+});
+
 describe('isPublicRemote', () => {
   it('publishes network remotes and never local paths', () => {
     expect(['https://github.com/org/specs.git', 'ssh://git@host/org/specs.git', 'git@github.com:org/specs.git'].every(isPublicRemote)).toBe(true);
