@@ -111,9 +111,13 @@ export async function scan(rootOrRoots: string | readonly string[]): Promise<Sca
 function commonFolder(folders: readonly string[]): string | undefined {
   if (folders.length === 0) return undefined;
   let common = folders[0]!;
-  while (!folders.every((f) => inside(common, f))) common = path.dirname(common);
+  // Ends at the file system root at the latest, which holds everything.
+  while (!folders.every((f) => inside(common, f)) && path.dirname(common) !== common) common = path.dirname(common);
   return common;
 }
 
 const rel = (from: string, to: string) => path.relative(from, to).split(path.sep).join('/') || '.';
-const inside = (root: string, target: string) => target === root || target.startsWith(root + path.sep);
+const inside = (root: string, target: string) => {
+  const relative = path.relative(root, target);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+};

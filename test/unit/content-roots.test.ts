@@ -48,6 +48,14 @@ describe('loadPortal over several content roots', () => {
     expect(billing.storyHtml).toContain('href="/features/orders/"');
   });
 
+  it('loads roots in unrelated trees (a temporary folder and the project), however far up they meet', async () => {
+    const { a } = await twoRoots();
+    const shop = path.join(VALID, 'shop');
+    const portal = await loadPortal([a, shop]);
+    for (const root of [a, shop]) expect(path.relative(portal.root, root)).not.toMatch(/^\.\./);
+    expect(portal.features.map((f) => f.dir)).toEqual([path.relative(portal.root, path.join(a, 'billing')), path.relative(portal.root, path.join(shop, 'orders'))].map((p) => p.split(path.sep).join('/')));
+  });
+
   it('names files from the common folder in diagnostics', async () => {
     const { a, b } = await twoRoots();
     await writeFile(path.join(b, 'notes.md'), '# loose\n');
