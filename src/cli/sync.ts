@@ -6,7 +6,7 @@
  * Returns 0 when every submodule was updated (or there is none), 1 when git failed for one.
  */
 import path from 'node:path';
-import { runGit } from '../core/git.ts';
+import { gitOutcome, runGit } from '../core/git.ts';
 import { submodulesUnder } from '../core/submodules.ts';
 
 export async function sync(options: { content: readonly string[] }): Promise<number> {
@@ -22,10 +22,12 @@ export async function sync(options: { content: readonly string[] }): Promise<num
       done.add(sub.abs);
       const args = ['submodule', 'update', '--init', ...(sub.branch ? ['--remote'] : []), '--', sub.path];
       const shown = path.relative(process.cwd(), sub.abs) || '.';
-      const out = await runGit(sub.repo, args, { timeout: 10 * 60_000 });
-      if (out === undefined) {
+      const out = await gitOutcome(sub.repo, args, { timeout: 10 * 60_000 });
+      if (out.stdout === undefined) {
         code = 1;
-        console.error(`✗ ${shown}: \`git ${args.join(' ')}\` failed in ${sub.repo}.`);
+        // git's own words say why: no access, an unknown branch, a transport not allowed.
+        const why = out.stderr.split('\n').map((line) => `    ${line}`).join('\n');
+        console.error(`✗ ${shown}: \`git ${args.join(' ')}\` failed in ${sub.repo}:\n${why}`);
         continue;
       }
       const head = (await runGit(sub.abs, ['rev-parse', '--short', 'HEAD']))?.trim();

@@ -60,21 +60,27 @@ function gitEnv(): NodeJS.ProcessEnv {
  * Runs git in `cwd`. Resolves to stdout, or undefined on any failure. When the output exceeds the
  * bound, `partial` lets the caller use what arrived (a log read newest first).
  */
-export function runGit(cwd: string, args: readonly string[], options: { partial?: boolean; maxBuffer?: number; timeout?: number } = {}): Promise<string | undefined> {
+export async function runGit(cwd: string, args: readonly string[], options: { partial?: boolean; maxBuffer?: number; timeout?: number } = {}): Promise<string | undefined> {
+  return (await gitOutcome(cwd, args, options)).stdout;
+}
+
+/** Like `runGit`, keeping git's own explanation (stderr) of a failure, for commands a person ran. */
+export function gitOutcome(cwd: string, args: readonly string[], options: { partial?: boolean; maxBuffer?: number; timeout?: number } = {}): Promise<{ stdout?: string; stderr: string }> {
   return new Promise((resolve) => {
     try {
       execFile(
         'git',
         [...args],
         { cwd, env: gitEnv(), maxBuffer: options.maxBuffer ?? MAX_OUTPUT, timeout: options.timeout ?? TIMEOUT_MS, encoding: 'utf8', windowsHide: true },
-        (error, stdout) => {
-          if (!error) return resolve(stdout);
+        (error, stdout, stderr) => {
+          if (!error) return resolve({ stdout, stderr });
           const code = (error as NodeJS.ErrnoException).code;
-          resolve(options.partial && code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? stdout : undefined);
+          const why = stderr.trim() || (error.killed ? 'git took too long and was stopped.' : error.message);
+          resolve(options.partial && code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? { stdout, stderr } : { stderr: why });
         },
       );
-    } catch {
-      resolve(undefined);
+    } catch (error) {
+      resolve({ stderr: (error as Error).message });
     }
   });
 }

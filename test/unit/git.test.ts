@@ -197,6 +197,24 @@ describe('submodules', () => {
     expect(diagnostics.map((d) => [d.rule, d.file])).toEqual([['sources/submodule-missing', 'billing-specs']]);
     expect(diagnostics[0]!.message).toContain('missing');
   });
+
+  it('says why when git cannot fetch a submodule (here: the file protocol is not allowed)', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    let code: number;
+    try {
+      code = await sync({ content: [content] });
+    } finally {
+      log.mockRestore();
+    }
+    const printed = err.mock.calls.flat().join('\n');
+    err.mockRestore();
+    expect(code).toBe(1);
+    expect(printed).toContain('✗ ');
+    expect(printed).toContain('billing-specs');
+    // git's own reason, indented under the line that names the command.
+    expect(printed).toMatch(/\n {4}.*(not allowed|fatal)/);
+  });
 });
 
 describe('edit links of detached checkouts', () => {
