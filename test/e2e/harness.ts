@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -19,10 +19,13 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the `specport` CLI with the Node running the tests (the project's pinned runtime). */
-export function specport(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+/**
+ * Runs the `specport` CLI with the Node running the tests (the project's pinned runtime), in the
+ * repository unless `cwd` says otherwise (the CLI reads specport.config.* from its working folder).
+ */
+export function specport(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/specport.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/specport.mjs'), ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -31,13 +34,23 @@ export function specport(args: string[], env: Record<string, string> = {}): Prom
   });
 }
 
-/** Serves a built site on 127.0.0.1; resolves to its origin. */
-export async function serve(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+/**
+ * Serves a built site on 127.0.0.1; resolves to its origin. With a `prefix` such as `/specs/`
+ * (both slashes) the site is served below it and nothing else answers, as on a host shared with
+ * other sites, so a URL that misses the base path is a 404.
+ */
+export async function serve(dir: string, options: { prefix?: string } = {}): Promise<{ origin: string; close: () => Promise<void> }> {
   const handler = sirv(dir, { dev: false, etag: false, extensions: ['html'] });
-  const server: Server = createServer((req, res) => handler(req, res, () => {
+  const prefix = options.prefix ?? '/';
+  const notFound = (res: ServerResponse) => {
     res.statusCode = 404;
     res.end('Not found');
-  }));
+  };
+  const server: Server = createServer((req, res) => {
+    if (!req.url?.startsWith(prefix)) return notFound(res);
+    req.url = req.url.slice(prefix.length - 1);
+    handler(req, res, () => notFound(res));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
