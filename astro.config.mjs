@@ -5,7 +5,7 @@ import mermaid from 'astro-mermaid';
 import { loadConfig, normaliseBase } from './src/core/config.ts';
 
 /** specport.config.* in the working directory; `check` reports its problems, here defaults stand in. */
-const { config } = await loadConfig(process.cwd());
+const { config } = await loadConfig(process.env.SPECPORT_CONFIG_DIR ?? process.cwd());
 const site = process.env.SPECPORT_SITE ?? config.site;
 
 export default defineConfig({

@@ -15,7 +15,7 @@ import { sync } from './sync.ts';
 
 const USAGE = `Usage:
   specport check [--content DIR]... [--format pretty|json|github]
-  specport build [--content DIR]... [--out DIR]
+  specport build [--content DIR]... [--out DIR] [--allow-errors]
   specport new <slug> [--area AREA] [--key KEY] [--content DIR]
   specport sync [--content DIR]... bring git submodules under DIR to their branch or pinned commit, then check
 
@@ -24,6 +24,8 @@ const USAGE = `Usage:
   --format FMT    check output: pretty (default, with code frames), json, or
                   github (GitHub Actions annotations)
   --out DIR       where build writes the site (default: dist)
+  --allow-errors  build: build even when check finds errors (for previews);
+                  each affected page shows its errors in a banner
   --area AREA     new: the area folder to create the bundle in
   --key KEY       new: the feature key (default: derived from the slug)`;
 
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
         key: { type: 'string' },
         format: { type: 'string', default: 'pretty' },
         out: { type: 'string', default: 'dist' },
+        'allow-errors': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -78,20 +81,29 @@ async function main(argv: string[]): Promise<number> {
     } else console.log(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stdout) }));
     return hasErrors(portal.diagnostics) ? 1 : 0;
   }
+  if (values['allow-errors'] && command !== 'build') return usage('--allow-errors is an option of build only.');
   if (command === 'build') {
-    if (!(await checkBeforeBuild(content))) return 1;
+    const allowErrors = values['allow-errors'];
+    if (!(await checkBeforeBuild(content, allowErrors))) return 1;
     await closeMermaid();
-    return buildSite({ content, out: path.resolve(values.out) });
+    return buildSite({ content, out: path.resolve(values.out), allowErrors });
   }
   return usage(command ? `Unknown command "${command}".` : 'Missing command.');
 }
 
-/** The same checks as `check`, printed the same way; the model is dropped before Astro starts. */
-async function checkBeforeBuild(content: readonly string[]): Promise<boolean> {
+/**
+ * The same checks as `check`, printed the same way; the model is dropped before Astro starts.
+ * With `allowErrors` (previews), errors are printed and the build goes on.
+ */
+async function checkBeforeBuild(content: readonly string[], allowErrors: boolean): Promise<boolean> {
   const portal = await loadPortal(content);
   if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stderr) }));
   if (!hasErrors(portal.diagnostics)) return true;
-  console.error('Build stopped: fix the errors above, then build again.');
+  if (allowErrors) {
+    console.error('Building anyway (--allow-errors): each page with errors shows them in a banner. Do not publish this build as the portal of record.');
+    return true;
+  }
+  console.error('Build stopped: fix the errors above, then build again (or pass --allow-errors for a preview).');
   return false;
 }
 

@@ -16,6 +16,8 @@ export interface SpecportLoaderOptions {
   content: readonly string[];
   /** The site's base path, for the links in story HTML (`/` by default). */
   base?: string;
+  /** Where `specport.config.*` is (rule severities, rubric weights); the working directory by default. */
+  configDir?: string;
   /** Build even when the content has errors (for previews); pages show the problems. */
   allowErrors?: boolean;
 }
@@ -23,9 +25,9 @@ export interface SpecportLoaderOptions {
 let pending: { key: string; portal: Promise<Portal> } | undefined;
 
 /** One core run per content state, shared by both collections. */
-function portalFor(roots: readonly string[], base: string): Promise<Portal> {
-  const key = [...roots, base].join('\0');
-  if (!pending || pending.key !== key) pending = { key, portal: loadPortal(roots, { base }) };
+function portalFor(roots: readonly string[], options: { base: string; configDir: string }): Promise<Portal> {
+  const key = [...roots, options.base, options.configDir].join('\0');
+  if (!pending || pending.key !== key) pending = { key, portal: loadPortal(roots, options) };
   return pending.portal;
 }
 
@@ -62,7 +64,7 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
     async load(context) {
       const roots = options.content.map((root) => path.resolve(root));
       const sync = async () => {
-        const portal = await portalFor(roots, options.base ?? '/');
+        const portal = await portalFor(roots, { base: options.base ?? '/', configDir: options.configDir ?? process.cwd() });
         const seen = new Set<string>();
         for (const { id, data, filePath } of select(portal, context)) {
           const digest = context.generateDigest(JSON.stringify(data));

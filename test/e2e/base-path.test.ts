@@ -5,19 +5,20 @@
  * to stay below it. A URL that forgets the base is a 404 here, as it would be on the real host.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortalJson } from '../../src/core/export.ts';
-import { launch, OUTPUT, ROOT, serve, specport, watchedPage } from './harness.ts';
+import { tempDirs } from '../helpers/temp-dirs.ts';
+import { launch, ROOT, serve, specport, watchedPage } from './harness.ts';
 
 const BASE = '/specs/';
-// Inside the repository: Astro writes its server chunks below the working folder, and they must
-// resolve Specport's own node_modules.
-const project = path.join(OUTPUT, 'base-path');
-const out = path.join(project, 'site');
+// A project folder of the user's own, outside Specport's: only its config file says where things are.
+const tempDir = tempDirs('base-path');
+let project: string;
+let out: string;
 
 let origin: string;
 let browser: Browser;
@@ -25,8 +26,8 @@ let portal: PortalJson;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  await rm(project, { recursive: true, force: true });
-  await mkdir(project, { recursive: true });
+  project = await tempDir();
+  out = path.join(project, 'site');
   // What a user writes: the base and the content root, relative to the config file.
   const content = path.relative(project, path.join(ROOT, 'content')).split(path.sep).join('/');
   await writeFile(path.join(project, 'specport.config.yaml'), `base: ${BASE}\ncontent: ${content}\n`);

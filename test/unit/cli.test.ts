@@ -202,7 +202,7 @@ describe('specport build on broken content', () => {
     expectNoStack(build);
     expect(build.stdout).toBe('');
     const lines = build.stderr.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe('Build stopped: fix the errors above, then build again.');
+    expect(lines.at(-1)).toBe('Build stopped: fix the errors above, then build again (or pass --allow-errors for a preview).');
     expect(lines.slice(0, -1)).toEqual(check.stdout.trimEnd().split('\n'));
 
     expect(await fingerprint(content)).toEqual(before);
