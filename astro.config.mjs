@@ -11,7 +11,7 @@ const site = process.env.SPECPORT_SITE ?? config.site;
 export default defineConfig({
   ...(site ? { site } : {}),
   // A sub-path such as `/specs/` when the portal does not own its host's root.
-  base: normaliseBase(config.base),
+  base: normaliseBase(process.env.SPECPORT_BASE ?? config.base),
   trailingSlash: 'always',
   vite: {
     build: {

@@ -10,7 +10,7 @@ import { contractsLoader, featuresLoader } from './loaders/specport.ts';
 const configDir = process.env['SPECPORT_CONFIG_DIR'] ?? process.cwd();
 const { config } = await loadConfig(configDir);
 const content = process.env['SPECPORT_CONTENT']?.split(path.delimiter).filter(Boolean) ?? contentRoots(config, configDir);
-const base = normaliseBase(config.base);
+const base = normaliseBase(process.env['SPECPORT_BASE'] ?? config.base);
 const allowErrors = process.env['SPECPORT_ALLOW_ERRORS'] === '1';
 
 export const collections = {
