@@ -3,7 +3,7 @@ import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 import { defineCollection } from 'astro:content';
 import path from 'node:path';
 import { contentRoots, loadConfig, normaliseBase } from './core/config.ts';
-import { contractsLoader, featuresLoader } from './loaders/specport.ts';
+import { contractsLoader, featuresLoader, portalLoader } from './loaders/specport.ts';
 
 /** Set by `specport build --content` (roots joined by the path delimiter); else `content` from specport.config.*, else the sample content. */
 // `specport build` runs Astro from the project root and says where the user's config is.
@@ -18,4 +18,5 @@ export const collections = {
   i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
   features: defineCollection({ loader: featuresLoader({ content, base, configDir, allowErrors }) }),
   contracts: defineCollection({ loader: contractsLoader({ content, base, configDir, allowErrors }) }),
+  portal: defineCollection({ loader: portalLoader({ content, base, configDir, allowErrors }) }),
 };

@@ -58,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     return usage(command === 'new' && rest.length === 0 ? 'Missing the slug of the new bundle.' : `Unexpected argument "${rest.at(-1)}".`);
   }
   if (!['pretty', 'json', 'github'].includes(values.format)) return usage(`Unknown format "${values.format}".`);
+  if (values['allow-errors'] && command !== 'build') return usage('--allow-errors is an option of build only.');
 
   const content = values.content?.map((root) => path.resolve(root)) ?? contentRoots((await loadConfig(process.cwd())).config, process.cwd());
   if (command === 'new') {
@@ -81,7 +82,6 @@ async function main(argv: string[]): Promise<number> {
     } else console.log(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stdout) }));
     return hasErrors(portal.diagnostics) ? 1 : 0;
   }
-  if (values['allow-errors'] && command !== 'build') return usage('--allow-errors is an option of build only.');
   if (command === 'build') {
     const allowErrors = values['allow-errors'];
     if (!(await checkBeforeBuild(content, allowErrors))) return 1;

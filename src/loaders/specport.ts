@@ -99,6 +99,17 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
     }));
   });
 
+/**
+ * One entry, `portal`: the diagnostics that belong to no bundle (the config, loose files, a
+ * missing submodule), for the home page's banner in preview builds.
+ */
+export const portalLoader = (options: SpecportLoaderOptions): Loader =>
+  modelLoader('specport-portal', options, (portal) => {
+    const dirs = portal.features.map((f) => f.dir);
+    const inBundle = (file: string) => dirs.some((dir) => dir === '.' || file === dir || file.startsWith(`${dir}/`));
+    return [{ id: 'portal', data: { diagnostics: portal.diagnostics.filter((d) => !inBundle(d.file)) } }];
+  });
+
 /** One entry per published API document, as its JSON text. */
 export const contractsLoader = (options: SpecportLoaderOptions): Loader =>
   modelLoader('specport-contracts', options, (portal) => [...portal.documents].map(([id, document]) => ({ id, data: { json: JSON.stringify(document) } })));
