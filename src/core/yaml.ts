@@ -2,7 +2,7 @@
  * YAML with positions. Every value keeps the line and column it came from, so a schema error
  * deep inside `threats.yaml` points at the line a person has to change.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node } from 'yaml';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 
 export const yamlRules = {
@@ -68,6 +68,33 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
     return { value: undefined, diagnostics, locate };
   }
 
+  // The parser accepts an alias whose anchor is missing or comes later; converting it would throw.
+  // One pass in document order (Alias.resolve() walks the whole document for every alias).
+  const anchors = new Set<string>();
+  let unresolved: Alias | undefined;
+  visit(doc, {
+    Node: (_, node) => {
+      if (isAlias(node) && !anchors.has(node.source)) {
+        unresolved = node;
+        return visit.BREAK;
+      }
+      if (!isAlias(node) && node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  if (unresolved) {
+    diagnostics.push(
+      problem(
+        yamlRules,
+        'yaml/syntax',
+        { file, ...at(unresolved.range?.[0] ?? 0) },
+        `The alias \`*${unresolved.source}\` refers to no anchor defined above it.`,
+        `Define the anchor \`&${unresolved.source}\` on a value before this line, or write the value out here.`,
+      ),
+    );
+    return { value: undefined, diagnostics, locate };
+  }
+
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, locate };
   } catch (error) {
@@ -76,7 +103,9 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
       problem(
         yamlRules,
         'yaml/alias-bomb',
-        { file, line: 1 + lineOffset },
+        // The whole document is at fault: point at where it starts, which for embedded YAML is
+        // below its `---` fence, not on it.
+        { file, ...at(doc.contents?.range?.[0] ?? 0) },
         `The document's aliases expand too far to be read safely (${firstLine(String((error as Error).message))}).`,
         `Write the values out instead of nesting aliases; at most ${MAX_ALIAS_COUNT} alias uses are allowed.`,
       ),
