@@ -134,7 +134,22 @@ export async function renderStory(body: string, resolve: ResolveLink): Promise<R
     })
     .use(rehypeStringify)
     .process(body);
-  return { html: String(file), headings };
+  return { html: escapeAttributeBrackets(String(file)), headings };
+}
+
+/**
+ * A tag of the serialised story. Text escapes every `<`, so each `<` opens a tag; attribute values
+ * are double-quoted with `"` escaped, so `[^"]*` is exactly one value.
+ */
+const TAG = /<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*\/?>/g;
+
+/**
+ * Writes `<` and `>` inside attribute values as character references. The serialiser leaves them
+ * as they are, which browsers read correctly, but a link title such as `"<script>"` would then put
+ * `<script` into the page's HTML, where search indexers and other text-level tools see a tag.
+ */
+function escapeAttributeBrackets(html: string): string {
+  return html.replace(TAG, (tag) => tag.replace(/="([^"]*)"/g, (_, value: string) => `="${value.replaceAll('<', '&#x3C;').replaceAll('>', '&#x3E;')}"`));
 }
 
 function textOf(node: { value?: unknown; children?: unknown[] }): string {
