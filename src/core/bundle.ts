@@ -11,7 +11,7 @@ import { scanStory, type StoryScan } from './markdown.ts';
 import { parseDiagram, type DiagramRole } from './mermaid.ts';
 import type { Contract, Diagram, Sequence } from './model.ts';
 import { parseContract } from './openapi.ts';
-import { readText } from './read.ts';
+import { readText, SIZE_LIMITS, type SizeLimits } from './read.ts';
 import type { ScannedBundle } from './scan.ts';
 import { validateSchema } from './schema-errors.ts';
 import type { EdgeCase } from './schemas/edge-cases.ts';
@@ -55,15 +55,21 @@ const KNOWN = ['feature.md', 'context.mmd', 'data-model.mmd', 'nfr.yaml', 'threa
 const isContract = (name: string) => /^openapi\.(ya?ml|json)$/.test(name) || /^api\/[^/]+\.(ya?ml|json)$/.test(name);
 const isSequence = (name: string) => /^sequences\/[^/]+\.mmd$/.test(name);
 
-export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> {
+export interface ParseOptions {
+  /** File size limits from the configuration; the defaults of read.ts otherwise. */
+  limits?: SizeLimits;
+}
+
+export async function parseBundle(bundle: ScannedBundle, options: ParseOptions = {}): Promise<ParsedBundle> {
+  const limits = options.limits ?? SIZE_LIMITS;
   const slug = path.basename(bundle.abs);
   const prefix = bundle.dir === '.' ? '' : `${bundle.dir}/`;
   const file = (name: string) => `${prefix}${name}`;
   const diagnostics: Diagnostic[] = [];
   const claimed = new Set<string>();
-  const read = async (name: string, limit?: number) => {
+  const read = async (name: string) => {
     claimed.add(name);
-    const result = await readText(path.join(bundle.abs, name), file(name), limit);
+    const result = await readText(path.join(bundle.abs, name), file(name), limits.file);
     diagnostics.push(...result.diagnostics);
     return result.text;
   };
@@ -135,7 +141,7 @@ export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> 
 
   for (const name of bundle.files.filter(isContract)) {
     claimed.add(name);
-    const result = await parseContract(path.join(bundle.abs, name), { bundleDir: bundle.abs, file: file(name) });
+    const result = await parseContract(path.join(bundle.abs, name), { bundleDir: bundle.abs, file: file(name), maxBytes: limits.contract });
     diagnostics.push(...result.diagnostics);
     for (const included of result.files ?? []) claimed.add(included);
     if (result.contract && result.document) parsed.contracts.push({ contract: result.contract, document: result.document });
@@ -143,7 +149,7 @@ export async function parseBundle(bundle: ScannedBundle): Promise<ParsedBundle> 
 
   // Threat models exported from Threat Dragon or as OTM, under any JSON name, recognised by content.
   for (const name of bundle.files.filter((f) => !claimed.has(f) && f.endsWith('.json') && !isContract(f) && !f.startsWith('api/'))) {
-    const result = await readText(path.join(bundle.abs, name), file(name));
+    const result = await readText(path.join(bundle.abs, name), file(name), limits.file);
     if (result.text === undefined || !isThreatModelText(result.text)) continue;
     claimed.add(name);
     const imported = importThreatModel(result.text, file(name), {

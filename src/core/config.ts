@@ -1,20 +1,49 @@
 /**
  * `specport.config.yaml` (or `.yml`, `.json`): optional portal configuration, validated like a
- * bundle file: title, content roots, base path, site URL, rubric weights and rule severities. With
- * no file, everything takes its default.
+ * bundle file: title, content roots, base path, site URL, rubric weights, file size limits and rule
+ * severities. With no file, everything takes its default.
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { RUBRIC_LINES } from './completeness.ts';
 import { problem, type Diagnostic, type RuleInfo, type Severity } from './diagnostics.ts';
-import { readText } from './read.ts';
+import { readText, SIZE_LIMITS } from './read.ts';
 import { validateSchema } from './schema-errors.ts';
 import { parseYaml } from './yaml.ts';
 
 export const configRules = {
   'config/unknown-rule': { severity: 'error', description: 'The configuration sets the severity of a rule that does not exist.' },
 } as const satisfies Record<string, RuleInfo>;
+
+/** `2MB`, `512 KB`, `1.5GB`, or a plain number of bytes. Units are binary: 1 KB is 1024 bytes. */
+const SIZE_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)\s*$/i;
+const UNIT_BYTES: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+const NOT_A_SIZE = 'expected a size: a whole number of bytes, or a number with B, KB, MB or GB';
+
+/** A file size limit as written in the config (`fallback` when absent), read as a number of bytes. */
+const byteSize = (description: string, fallback: string) =>
+  z
+    .union([
+      z.number().refine((n) => Number.isInteger(n) && n > 0, { error: NOT_A_SIZE }),
+      // A zero size would refuse every file. JSON Schema patterns have no flags, hence the spelled-out case.
+      z
+        .string()
+        .refine((text) => Number(SIZE_PATTERN.exec(text)?.[1] ?? 0) > 0, { error: NOT_A_SIZE })
+        .meta({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*([Bb]|[KkMmGg][Bb])\\s*$' }),
+    ], { error: NOT_A_SIZE })
+    // Examples twice: JSON Schema takes the input side's, the hints of `check` the outer ones.
+    .meta({ examples: ['512KB', fallback, 1048576] })
+    .default(fallback)
+    .transform((value) => {
+      if (typeof value === 'number') return value;
+      const [, amount, unit] = SIZE_PATTERN.exec(value)!;
+      return Math.max(1, Math.round(Number(amount) * UNIT_BYTES[unit!.toUpperCase()]!));
+    })
+    .meta({ description, examples: ['512KB', fallback, 1048576] });
+
+/** `2097152` → `2MB`: the defaults of read.ts as a person would write them. */
+const asMegabytes = (bytes: number) => `${bytes / 1024 / 1024}MB`;
 
 export const CONFIG_FILES = ['specport.config.yaml', 'specport.config.yml', 'specport.config.json'] as const;
 
@@ -39,6 +68,13 @@ export const configSchema = z.strictObject({
     })
     .default({ weights: {} })
     .meta({ description: 'How the completeness score weighs its rubric lines; the score stays on a 0–10 scale.' }),
+  limits: z
+    .strictObject({
+      file: byteSize('The largest bundle file read, other than API contracts: `feature.md`, YAML files, diagrams.', asMegabytes(SIZE_LIMITS.file)),
+      contract: byteSize('The largest API contract read, and the largest file a contract references.', asMegabytes(SIZE_LIMITS.contract)),
+    })
+    .default({ file: SIZE_LIMITS.file, contract: SIZE_LIMITS.contract })
+    .meta({ description: 'File size limits, as a number of bytes or with a unit (`512KB`, `2MB`, `1GB`). A larger file is reported, not read.' }),
   rules: z
     .record(z.string(), z.enum(['off', 'warning', 'error']))
     .default({})

@@ -58,6 +58,8 @@ export interface BundleContext {
   realBundle: string;
   /** A bundle-relative path (`schemas/order.yaml`) as a content-root-relative one, for diagnostics. */
   fileOf(relative: string): string;
+  /** Size limit of each referenced file; the contract limit of read.ts by default. */
+  maxBytes?: number;
 }
 
 interface Loaded {
@@ -249,7 +251,7 @@ async function loadFile(
   const relative = toPosix(path.relative(realBundle, target.real));
   const file = ctx.fileOf(relative);
   // `target.real` was checked to be inside the real bundle folder just before.
-  const read = await readText(target.real, file, SIZE_LIMITS.contract);
+  const read = await readText(target.real, file, ctx.maxBytes ?? SIZE_LIMITS.contract);
   diagnostics.push(...read.diagnostics);
   if (read.text === undefined) return { lexical: target.lexical, base: [] };
   const text = read.text;

@@ -32,6 +32,14 @@ export interface ContractResult {
   diagnostics: Diagnostic[];
 }
 
+/** Where a contract sits, and how large its files may be. */
+export interface ContractContext {
+  bundleDir: string;
+  file: string;
+  /** Size limit of the contract and of each file it references; the contract limit of read.ts by default. */
+  maxBytes?: number;
+}
+
 /** Versions the validator knows, by `major.minor`; the field that declares them. */
 const SUPPORTED = { '2.0': 'swagger', '3.0': 'openapi', '3.1': 'openapi', '3.2': 'openapi' } as const;
 type Version = keyof typeof SUPPORTED;
@@ -47,7 +55,8 @@ const VERSION_HINT =
  * file when the problem is written there. Never throws on user input, never reads outside
  * `bundleDir`, never touches the network.
  */
-export async function parseContract(absFile: string, ctx: { bundleDir: string; file: string }): Promise<ContractResult> {
+export async function parseContract(absFile: string, ctx: ContractContext): Promise<ContractResult> {
+  const maxBytes = ctx.maxBytes ?? SIZE_LIMITS.contract;
   const name = toPosix(path.relative(ctx.bundleDir, absFile));
   // `file` is `<bundle dir>/<name>` relative to the content root; files next to it share the prefix.
   const prefix = ctx.file.endsWith(name) ? ctx.file.slice(0, ctx.file.length - name.length) : '';
@@ -67,7 +76,7 @@ export async function parseContract(absFile: string, ctx: { bundleDir: string; f
   } catch (error) {
     return fail('openapi/syntax', `The contract could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file exists and is readable.');
   }
-  const read = await readText(real, ctx.file, SIZE_LIMITS.contract);
+  const read = await readText(real, ctx.file, maxBytes);
   if (read.text === undefined) return { files: [], diagnostics: read.diagnostics };
   text = read.text;
 
@@ -77,7 +86,7 @@ export async function parseContract(absFile: string, ctx: { bundleDir: string; f
   const version = checkVersion(entry);
   if ('diagnostic' in version) return { files: [], diagnostics: [...parsed.diagnostics, version.diagnostic] };
 
-  const bundle = await bundleRefs(entry, absFile, { bundleDir: ctx.bundleDir, realBundle, fileOf: (relative) => prefix + relative });
+  const bundle = await bundleRefs(entry, absFile, { bundleDir: ctx.bundleDir, realBundle, fileOf: (relative) => prefix + relative, maxBytes });
   const diagnostics = [...parsed.diagnostics, ...bundle.diagnostics];
   if (!bundle.document) return { files: bundle.files, diagnostics };
 

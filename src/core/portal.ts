@@ -29,7 +29,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const scanned = await scan(roots);
   const root = scanned.base;
   const parsed = [];
-  for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle));
+  for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle, { limits: config.limits }));
   const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/' });
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {
