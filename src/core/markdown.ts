@@ -13,8 +13,11 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 
-/** `[[kind:target]]` or `[[kind:target|label]]`. */
-const WIKI_LINK = /\[\[([a-z]+:[^\]|\s]+)(?:\|([^\]]+))?\]\]/g;
+/**
+ * `[[kind:target]]` or `[[kind:target|label]]`. Neither part contains `[`, so a search never runs
+ * past the next `[[`: with `[` allowed, a story of many unclosed `[[a:` took time quadratic in its length.
+ */
+const WIKI_LINK = /\[\[([a-z]+:[^[\]|\s]+)(?:\|([^[\]]+))?\]\]/g;
 
 export interface StoryScan {
   /** ```mermaid blocks with the line of their first content line (relative to the body, 1-based). */
@@ -33,8 +36,14 @@ export function scanStory(body: string): StoryScan {
   const lineStarts = [0];
   for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineColumn = (offset: number) => {
-    let line = lineStarts.length - 1;
-    while (lineStarts[line]! > offset) line--;
+    // Binary search for the last line starting at or before `offset`: stories can have many links and lines.
+    let line = 0;
+    let high = lineStarts.length - 1;
+    while (line < high) {
+      const middle = (line + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) line = middle;
+      else high = middle - 1;
+    }
     return { line: line + 1, column: offset - lineStarts[line]! + 1 };
   };
   const scan: StoryScan = { diagrams: [], links: [], html: [] };

@@ -13,7 +13,15 @@
 /** Mermaid's front matter: `---` on the very first line, YAML, then `---` with the same indentation. */
 const FRONT_MATTER = /^([^\S\n\r]*)-{3}\s*[\n\r](.*?)[\n\r]\1-{3}\s*[\n\r]+/ds;
 const DIRECTIVE = /%{2}{\s*(?:(\w+)\s*:|(\w+))\s*(?:(\w+)|((?:(?!}%{2}).|\r?\n)*))?\s*(?:}%{2})?/gi;
-const COMMENT_LINE = /^\s*%%(?!{)[^\n]+\n?/gm;
+/**
+ * Mermaid's comment pattern is `/^\s*%%(?!{)[^\n]+\n?/gm`. Tried from every line start of a long
+ * blank stretch, its `\s*` rescans the rest of the stretch each time: quadratic, a minute for
+ * 160 KB of blank lines. The second branch consumes a whitespace stretch the first branch cannot
+ * match from: it cannot match from any later line start in the same stretch either, since they
+ * all end at the same character. Only first-branch matches are comments (see `isComment`).
+ */
+const COMMENT_LINE = /^\s*%%(?!{)[^\n]+\n?|^\s+/gm;
+const isComment = (match: string) => match.includes('%%');
 
 /** Mermaid's front matter block, as Mermaid itself finds it. */
 export interface FrontMatterBlock {
@@ -98,7 +106,7 @@ export function rewriteLikeMermaid(text: string): Rewritten {
     current = current.slice(frontMatter[0].length);
   }
   apply(DIRECTIVE, () => '');
-  apply(COMMENT_LINE, () => '');
+  apply(COMMENT_LINE, (match) => (isComment(match) ? '' : match));
   const leading = current.length - current.trimStart().length;
   steps.push([{ start: 0, end: leading, length: 0 }]);
   current = current.slice(leading);
@@ -153,7 +161,8 @@ function replaceTracked(text: string, pattern: RegExp, replace: (match: string) 
     // The callback gets (match, ...groups, offset, whole string); none of these patterns has named groups.
     const start = rest[rest.length - 2] as number;
     const replacement = replace(match);
-    edits.push({ start, end: start + match.length, length: replacement.length });
+    // A match kept as it is is no edit: positions inside it map through unchanged.
+    if (replacement !== match) edits.push({ start, end: start + match.length, length: replacement.length });
     return replacement;
   });
   return { text: out, edits };

@@ -152,7 +152,9 @@ export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: B
   }
 
   const document: Record<string, unknown> = isRecord(entry.value) ? entry.value : {};
-  if (Object.keys(external).length > 0) document[EXTERNAL_KEY] = { ...existing, ...external };
+  // Into the author's own `x-ext` object, not a copy: a `$ref` written on it is a site found above,
+  // and neutraliseRefs() must reach that very object to take a refused reference out.
+  if (Object.keys(external).length > 0) document[EXTERNAL_KEY] = Object.assign(existing, external);
 
   // Every kept reference is now internal: check that each one lands somewhere.
   const checked = new Map<string, ReturnType<typeof resolvePointer>>();

@@ -2,7 +2,7 @@
  * YAML with positions. Every value keeps the line and column it came from, so a schema error
  * deep inside `threats.yaml` points at the line a person has to change.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 
 export const yamlRules = {
@@ -32,7 +32,9 @@ const MAX_ALIAS_COUNT = 100;
  */
 export function parseYaml(text: string, file: string, lineOffset = 0): YamlResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // Duplicate keys are found below: the library's own check compares each key with every earlier
+  // one, which takes minutes on a mapping of a hundred thousand keys.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   const at = (offset: number) => {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line + lineOffset, column: pos.col };
@@ -40,16 +42,19 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
   const locate = (path: DocPath) => at(nodeAt(doc.contents, path)?.range?.[0] ?? 0);
   const diagnostics: Diagnostic[] = [];
 
-  for (const error of doc.errors) {
+  const errors = [...doc.errors.map((e) => ({ code: e.code as string, message: e.message, offset: e.pos[0] })), ...duplicateKeys(doc)];
+  errors.sort((a, b) => a.offset - b.offset);
+  for (const error of errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';
     const tab = error.code === 'TAB_AS_INDENT' || /tab/i.test(error.message);
+    KEY_TEXT.lastIndex = error.offset;
     diagnostics.push(
       problem(
         yamlRules,
         duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
-        { file, ...at(error.pos[0]) },
+        { file, ...at(error.offset) },
         duplicate
-          ? `The key "${/^[^:\n]*/.exec(text.slice(error.pos[0]))![0].trim()}" appears more than once in this mapping.`
+          ? `The key "${KEY_TEXT.exec(text)?.[0].trim() ?? ''}" appears more than once in this mapping.`
           : firstLine(error.message),
         duplicate
           ? 'Keep one of the entries with this key, or rename one of them.'
@@ -114,12 +119,52 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
   }
 }
 
+/** The key as written from `lastIndex` on: up to its colon or the end of the line. */
+const KEY_TEXT = /[^:\n]*/y;
+
+/**
+ * Keys that repeat an earlier key of the same mapping, as the library's `uniqueKeys` check finds
+ * them (scalar keys with the same value), in one pass with a set per mapping.
+ */
+function duplicateKeys(doc: Document.Parsed): Array<{ code: string; message: string; offset: number }> {
+  const found: Array<{ code: string; message: string; offset: number }> = [];
+  visit(doc, {
+    Map: (_, map) => {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        // NaN is not equal to itself, so two `.nan` keys are not duplicates (nor to the library).
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (seen.has(key.value)) found.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', offset: key.range?.[0] ?? 0 });
+        seen.add(key.value);
+      }
+    },
+  });
+  return found;
+}
+
+/** The pairs of a mapping by key, built on first lookup: a path lookup stays cheap in a mapping of any size. */
+const pairsByKey = new WeakMap<YAMLMap, Map<unknown, Pair>>();
+
+function pairOf(map: YAMLMap, key: PropertyKey): Pair | undefined {
+  let index = pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const value = isScalar(pair.key) ? pair.key.value : pair.key;
+      // The first pair with a key wins, as a search from the start would find it.
+      if (!index.has(value)) index.set(value, pair as Pair);
+    }
+    pairsByKey.set(map, index);
+  }
+  return index.get(key);
+}
+
 function nodeAt(root: unknown, path: DocPath): Node | undefined {
   let node = root as Node | undefined;
   for (const key of path) {
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      const pair = pairOf(node, key);
       next = pair ? (pair.value ?? pair.key) : undefined;
       // A missing or null value points at its key, which is where the fix goes.
       if (pair && (pair.value === null || (isScalar(pair.value) && pair.value.range?.[0] === pair.value.range?.[1]))) next = pair.key;

@@ -195,15 +195,34 @@ export function pathsOf(root: unknown): Array<Array<string | number>> {
   return out;
 }
 
-/** One structural edit of a JSON value: replace the value at a path, or delete it. */
-export type Edit = { at: number; replacement: unknown; remove: boolean };
-export const edits = (maxLength = 4): fc.Arbitrary<Edit[]> =>
-  fc.array(fc.record({ at: fc.nat(), replacement: jsonLike(2), remove: fc.boolean() }), { maxLength });
+/**
+ * One structural edit of a JSON value: replace the value at a path, or delete it; or, with
+ * `field`, set that field on an object (so edits reach the fields a reader looks for).
+ */
+export type Edit = { at: number; replacement: unknown; remove: boolean; field: string | null };
+export const edits = (maxLength = 4, replacement: fc.Arbitrary<unknown> = jsonLike(2), fields: readonly string[] = []): fc.Arbitrary<Edit[]> =>
+  fc.array(
+    fc.record({
+      at: fc.nat(),
+      replacement,
+      remove: fc.nat(4).map((n) => n === 0),
+      // Given fields, three edits in four set one of them.
+      field: fields.length > 0 ? fc.option(fc.constantFrom(...fields), { freq: 4 }) : fc.constant(null),
+    }),
+    { maxLength },
+  );
 
 /** Applies structural edits to a copy of `value` (which must be JSON-serialisable). */
 export function applyEdits(value: unknown, list: readonly Edit[]): unknown {
   let root = structuredClone(value);
   for (const edit of list) {
+    if (edit.field !== null) {
+      const objects = pathsOf(root).filter((p) => isObject(valueAt(root, p)));
+      const target = objects.length > 0 ? (valueAt(root, objects[edit.at % objects.length]!) as Record<string, unknown>) : undefined;
+      if (target && edit.remove) delete target[edit.field];
+      else if (target) target[edit.field] = structuredClone(edit.replacement);
+      continue;
+    }
     const paths = pathsOf(root);
     const at = paths[edit.at % paths.length]!;
     if (at.length === 0) {
@@ -218,4 +237,13 @@ export function applyEdits(value: unknown, list: readonly Edit[]): unknown {
     else parent[last] = structuredClone(edit.replacement);
   }
   return root;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The value at a path of `root`. */
+export function valueAt(root: unknown, at: ReadonlyArray<string | number>): unknown {
+  let node = root;
+  for (const key of at) node = (node as Record<string | number, unknown> | undefined)?.[key];
+  return node;
 }

@@ -89,7 +89,8 @@ export class ImportSession {
     const idOf = (n: number) => `${key}-T-${String(n).padStart(2, '0')}`;
     const ids = new Map<Draft, string>();
     for (const draft of drafts) {
-      if (draft.number === undefined || !Number.isInteger(draft.number) || draft.number < 1) continue;
+      // Past 2^53 a number is written in exponent form (`1e+21`), which is no item ID.
+      if (draft.number === undefined || !Number.isSafeInteger(draft.number) || draft.number < 1) continue;
       const id = idOf(draft.number);
       if (taken.has(id)) {
         this.report('import/lossy', draft.fields.id ?? draft.path, `Threat "${draft.name}" has number ${draft.number}, but ${id} is already used; it gets the next free ID.`,

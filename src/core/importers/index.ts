@@ -28,7 +28,10 @@ export function isThreatModelText(text: string): boolean {
   try {
     return recogniseThreatModel(JSON.parse(text)) !== undefined;
   } catch {
-    return /"otmVersion"\s*:|"detail"\s*:\s*\{[\s\S]*"diagrams"\s*:/.test(text);
+    // `"detail": {` with `"diagrams":` anywhere after it. In two searches: one regex with `[\s\S]*`
+    // between them backtracks from every `"detail"`, quadratic in a file full of them.
+    const detail = /"detail"\s*:\s*\{/.exec(text);
+    return /"otmVersion"\s*:/.test(text) || (detail !== null && /"diagrams"\s*:/.test(text.slice(detail.index + detail[0].length)));
   }
 }
 
