@@ -3,6 +3,8 @@
  * every `$ref` it follows is remembered and counted, so circular schemas cannot make it loop.
  */
 
+import type { Segment } from './json-position.ts';
+
 /** `$ref`s followed in one resolution; real chains are a handful long. */
 const MAX_HOPS = 64;
 
@@ -83,4 +85,45 @@ function walk(document: unknown, segments: readonly string[], seen: Set<string>)
     path.push(segment);
   }
   return { ok: true, value: node, path };
+}
+
+/**
+ * Where `root` nests more than `limit` objects and arrays inside each other: the path to the
+ * object past the limit (or to the shared object whose inside goes past it), or undefined.
+ * Iterative, so it cannot overflow the stack itself, which is what it guards the recursive code
+ * after it from; objects reached twice (YAML aliases) are measured once; cycles are not followed.
+ */
+export function nestedBeyond(root: unknown, limit: number): Segment[] | undefined {
+  if (typeof root !== 'object' || root === null) return undefined;
+  interface Frame { node: object; entries: Array<[Segment, unknown]>; next: number; key: Segment | undefined; below: number }
+  /** Levels from an object down to its deepest descendant, itself included, once it is measured. */
+  const height = new Map<object, number>();
+  const active = new Set<object>();
+  const stack: Frame[] = [];
+  const enter = (node: object, key: Segment | undefined) => {
+    active.add(node);
+    const entries: Array<[Segment, unknown]> = Array.isArray(node) ? node.map((value, index) => [index, value]) : Object.entries(node);
+    stack.push({ node, entries, next: 0, key, below: 0 });
+  };
+  const pathOf = () => stack.slice(1).map((frame) => frame.key!);
+  enter(root, undefined);
+  while (stack.length > 0) {
+    if (stack.length > limit) return pathOf();
+    const frame = stack.at(-1)!;
+    if (frame.next < frame.entries.length) {
+      const [key, child] = frame.entries[frame.next++]!;
+      if (typeof child !== 'object' || child === null || active.has(child)) continue;
+      const known = height.get(child);
+      if (known === undefined) enter(child, key);
+      else if (stack.length + known > limit) return [...pathOf(), key];
+      else frame.below = Math.max(frame.below, known);
+      continue;
+    }
+    stack.pop();
+    active.delete(frame.node);
+    height.set(frame.node, frame.below + 1);
+    const parent = stack.at(-1);
+    if (parent) parent.below = Math.max(parent.below, frame.below + 1);
+  }
+  return undefined;
 }

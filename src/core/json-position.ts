@@ -52,7 +52,15 @@ export function jsonLocator(text: string): Locator {
   const place = offsetToPlace(text);
   let root: Node | undefined | null = null;
   const tree = () => {
-    if (root === null) root = parseTree(text, [], { disallowComments: true });
+    if (root === null) {
+      try {
+        root = parseTree(text, [], { disallowComments: true });
+      } catch {
+        // jsonc-parser recurses once per level of nesting and overflows the stack some thousands of
+        // levels deep, where JSON.parse does not: such a document is located at its start.
+        root = undefined;
+      }
+    }
     return root;
   };
   const walk = (path: readonly Segment[]) => {
@@ -96,9 +104,18 @@ function child(node: Node | undefined, segment: Segment): { value: Node; propert
  */
 export function jsonSyntaxError(text: string, parseMessage: string): Place & { message: string } {
   const errors: ParseError[] = [];
-  parseLenient(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parseLenient(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // Nested too deeply for jsonc-parser's recursion (see jsonLocator): use what JSON.parse said.
+  }
   const first = errors[0];
-  if (!first) return { line: 1, column: 1, message: `Invalid JSON: ${parseMessage}` };
+  if (!first) {
+    // JSON.parse names the position of most errors ("… at position 3"); "Unexpected end" is at the end.
+    const position = /at position (\d+)/.exec(parseMessage)?.[1];
+    const offset = position !== undefined ? Number(position) : /end of JSON input/.test(parseMessage) ? text.trimEnd().length : 0;
+    return { ...offsetToPlace(text)(Math.min(offset, text.length)), message: `Invalid JSON: ${parseMessage}` };
+  }
   // `CommaExpected` → "comma expected".
   const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return { ...offsetToPlace(text)(first.offset), message: `Invalid JSON: ${what}.` };

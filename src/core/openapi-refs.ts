@@ -15,7 +15,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { problem, type Diagnostic } from './diagnostics.ts';
-import { isRecord, pointerSegments, resolvePointer } from './json-pointer.ts';
+import { isRecord, nestedBeyond, pointerSegments, resolvePointer } from './json-pointer.ts';
 import type { Segment } from './json-position.ts';
 import { openapiRules } from './openapi-rules.ts';
 import { parseSource, type SourceFile } from './openapi-source.ts';
@@ -72,6 +72,9 @@ interface Loaded {
 
 type Target = { status: 'refused' | 'unresolved'; message: string; hint: string } | { status: 'file'; real: string; lexical: string };
 
+/** Objects nested in each other in one file; real contracts stay below a few dozen. */
+export const MAX_DEPTH = 256;
+
 const REFUSED_HINT = 'Copy what you need into a file inside the bundle and reference it with a relative path, e.g. `$ref: ./schemas/order.yaml#/Order`.';
 
 /**
@@ -101,6 +104,16 @@ export async function bundleRefs(entry: SourceFile, entryLexical: string, ctx: B
         problem(openapiRules, 'openapi/syntax', { file: source.file, ...source.locate(found.cycle) },
           'A YAML alias here refers to a node that contains it, so the document would be infinitely deep.',
           'Write the value out, or use a `$ref` to its definition: references may be recursive, aliases may not.'),
+      );
+      return { diagnostics, files: [], sites, origin: () => ({ source: entry, path: [] }) };
+    }
+    // Validation, bundling and publishing (JSON.stringify) recurse once per level.
+    const deep = nestedBeyond(source.value, MAX_DEPTH);
+    if (deep) {
+      diagnostics.push(
+        problem(openapiRules, 'openapi/syntax', { file: source.file, ...source.locate(deep) },
+          `The document is nested more than ${MAX_DEPTH} levels deep here, far deeper than an API needs and too deep to check and publish safely.`,
+          'Move deeply nested schemas to `components/schemas` and reference them with `$ref`.'),
       );
       return { diagnostics, files: [], sites, origin: () => ({ source: entry, path: [] }) };
     }

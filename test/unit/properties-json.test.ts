@@ -9,11 +9,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importThreatModel, isThreatModelText, recogniseThreatModel } from '../../src/core/importers/index.ts';
-import { isRecord, pointerSegments, resolvePointer } from '../../src/core/json-pointer.ts';
+import { isRecord, nestedBeyond, pointerSegments, resolvePointer } from '../../src/core/json-pointer.ts';
 import { jsonLocator, jsonSyntaxError, offsetToPlace } from '../../src/core/json-position.ts';
 import { LEVELS, STRIDE, THREAT_STATUSES } from '../../src/core/schemas/threats.ts';
 import { itemId } from '../../src/core/schemas/refs.ts';
-import { anyText, applyEdits, applyMutations, edits, expectWellFormed, jsonLike, lineCount, mutations, pathsOf, runs } from '../helpers/properties.ts';
+import { anyText, applyEdits, applyMutations, edits, expectWellFormed, jsonLike, lineCount, mutations, pathsOf, runs, valueAt } from '../helpers/properties.ts';
 
 const TIMEOUT = 60_000;
 
@@ -102,6 +102,25 @@ describe('json-pointer', () => {
       }),
       { numRuns: runs(300) },
     );
+  }, TIMEOUT);
+
+  it('nestedBeyond finds exactly the documents nested deeper than the limit, and where', () => {
+    const depthOf = (value: unknown): number =>
+      typeof value === 'object' && value !== null ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(jsonLike(6), fc.integer({ min: 1, max: 6 }), (value, limit) => {
+        const at = nestedBeyond(value, limit);
+        expect(at === undefined).toBe(depthOf(value) <= limit);
+        if (at) expect(depthOf(valueAt(value, at)) + at.length).toBeGreaterThan(limit);
+      }),
+      { numRuns: runs(300) },
+    );
+    // Objects reached twice (as YAML aliases make them) count at their deepest place; cycles end.
+    const shared = { a: { b: {} } };
+    expect(nestedBeyond({ x: shared, y: { z: { w: shared } } }, 5)).toEqual(['y', 'z', 'w']);
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    expect(nestedBeyond(cyclic, 3)).toBeUndefined();
   }, TIMEOUT);
 
   it('resolvePointer finds every value of a document without references', () => {

@@ -227,6 +227,19 @@ describe('parseContract', () => {
     expect(refsIn(result.document).filter((r) => !r.startsWith('#'))).toEqual([]);
   }, TIMEOUT);
 
+  // Found by the deep-nesting properties (properties-scale.test.ts): a `$ref` into a file of the
+  // bundle, written 30,000 levels deep, made the validation view overflow the stack, and
+  // parseContract threw.
+  it('reports a contract nested too deeply instead of overflowing the stack', async () => {
+    const abs = path.join(bundle, 'openapi.json');
+    for (const [depth, column] of [[300, 330], [30_000, 1]] as const) {
+      await writeFile(abs, `{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{},"x-deep":${'['.repeat(depth)}{"$ref":"schemas/a.yaml#/A"}${']'.repeat(depth)}}`);
+      const result = await parseContract(abs, { bundleDir: bundle, file: 'checkout/openapi.json' });
+      expect(result.document).toBeUndefined();
+      expect(result.diagnostics).toEqual([expect.objectContaining({ rule: 'openapi/syntax', line: 1, column, message: expect.stringContaining('nested more than 256 levels deep') })]);
+    }
+  }, TIMEOUT);
+
   it('reads any text as a contract without throwing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(anyText(), jsonLike(3).chain(toYamlText)), fc.constantFrom('openapi.yaml', 'openapi.json'), (text, name) => check({ name, text })),
