@@ -20,7 +20,7 @@ import { visit } from 'unist-util-visit';
 const WIKI_LINK = /\[\[([a-z]+:[^[\]|\s]+)(?:\|([^[\]]+))?\]\]/g;
 
 export interface StoryScan {
-  /** ```mermaid blocks with the line of their first content line (relative to the body, 1-based). */
+  /** ```mermaid blocks with the line of their first content line (relative to the body, 1-based; the fence's line for an empty block at the very end). */
   diagrams: Array<{ source: string; line: number }>;
   /** Wiki links as written, with positions relative to the body. */
   links: Array<{ raw: string; line: number; column: number }>;
@@ -49,7 +49,8 @@ export function scanStory(body: string): StoryScan {
   const scan: StoryScan = { diagrams: [], links: [], html: [] };
   visit(tree, (node) => {
     const start = node.position?.start ?? { line: 1, column: 1 };
-    if (node.type === 'code' && (node as Code).lang === 'mermaid') scan.diagrams.push({ source: (node as Code).value, line: start.line + 1 });
+    // An empty block left open at the end of the story has no line after its fence: use the fence's.
+    if (node.type === 'code' && (node as Code).lang === 'mermaid') scan.diagrams.push({ source: (node as Code).value, line: Math.min(start.line + 1, node.position?.end.line ?? start.line + 1) });
     if (node.type === 'html') scan.html.push({ line: start.line, column: start.column });
     if (node.type === 'text' && node.position?.start.offset !== undefined && node.position.end.offset !== undefined) {
       // Search the raw source, not the parsed text, so escapes, entities and list markers keep their columns.

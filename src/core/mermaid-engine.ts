@@ -93,7 +93,7 @@ interface LangiumResult {
 /** Normalises the error shapes of Mermaid's two parser generations (jison and Langium), js-yaml and the rest. */
 export function describeError(error: unknown, text: string, rewritten: Rewritten): EngineError {
   const err = (error ?? {}) as { name?: unknown; message?: unknown; hash?: JisonHash; result?: LangiumResult; mark?: { line?: unknown } };
-  const message = typeof err.message === 'string' ? err.message : String(error);
+  const message = typeof err.message === 'string' ? err.message : show(error);
   const base = { located: false, token: '', expected: [] as string[], ...rewritten.declaration };
 
   if (err.name === 'UnknownDiagramError') {
@@ -109,8 +109,8 @@ export function describeError(error: unknown, text: string, rewritten: Rewritten
   // Jison sets a numeric `line`; some databases throw semantic errors with a made-up hash whose
   // `line` is the string "1" (e.g. deactivating an inactive participant): those have no position.
   if (hash && typeof hash.line === 'number') {
-    const token = hash.token === 1 ? 'EOF' : String(hash.token ?? '');
-    const expected = Array.isArray(hash.expected) ? hash.expected.map((e) => String(e).replace(/^'|'$/g, '')) : [];
+    const token = hash.token === 1 ? 'EOF' : show(hash.token ?? '');
+    const expected = Array.isArray(hash.expected) ? hash.expected.map((e) => show(e).replace(/^'|'$/g, '')) : [];
     const position = rewritten.sourceAt(jisonOffset(hash, token, message, rewritten));
     return { ...base, ...position, located: true, category: 'syntax', message: jisonMessage(message), token, expected };
   }
@@ -124,7 +124,7 @@ function langiumError(result: LangiumResult, rewritten: Rewritten): EngineError 
   const found: Array<{ line: number; column: number; message: string; token: string }> = [];
   for (const e of result.lexerErrors ?? []) {
     if (typeof e.line !== 'number' || typeof e.column !== 'number') continue;
-    const text = String(e.message ?? '');
+    const text = show(e.message ?? '');
     const char = /unexpected character: ->(.*?)<-/.exec(text)?.[1];
     found.push({ line: e.line, column: e.column, message: char ? `Unexpected character '${char}'` : firstLine(text), token: char ?? '' });
   }
@@ -133,7 +133,7 @@ function langiumError(result: LangiumResult, rewritten: Rewritten): EngineError 
     // At the end of input Chevrotain reports NaN; map it past the last line, which clamps to the end.
     const line = typeof startLine === 'number' && Number.isFinite(startLine) ? startLine : Number.MAX_SAFE_INTEGER;
     const column = typeof startColumn === 'number' && Number.isFinite(startColumn) ? startColumn : 1;
-    const text = String(e.message ?? '')
+    const text = show(e.message ?? '')
       .replace(/(['`])\n\1/g, 'a line break')
       .replace(/\s+/g, ' ')
       .trim();
@@ -208,6 +208,15 @@ function jisonMessage(message: string): string {
       const shown = items.length > 6 ? `${items.slice(0, 6).join(', ')}, … (${items.length - 6} more)` : list;
       return `Expecting ${shown}, got ${got}`;
     });
+}
+
+/** A thrown value as text. `String()` itself throws on some objects (one without a prototype, say). */
+function show(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 const firstLine = (message: string): string => message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message;
