@@ -12,7 +12,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFeatureMd } from '../../src/core/feature-md.ts';
 import { ITEM_FILES, parseItemFile, type ItemFileName } from '../../src/core/items.ts';
-import { NFR_CATEGORIES } from '../../src/core/schemas/nfr.ts';
+import type { z } from 'zod';
+import { validateSchema } from '../../src/core/schema-errors.ts';
+import { edgeCaseSchema } from '../../src/core/schemas/edge-cases.ts';
+import { featureFrontmatterSchema } from '../../src/core/schemas/feature.ts';
+import { NFR_CATEGORIES, nfrSchema } from '../../src/core/schemas/nfr.ts';
+import { sequenceFrontmatterSchema } from '../../src/core/schemas/sequence.ts';
+import { threatSchema } from '../../src/core/schemas/threats.ts';
 import { parseYaml } from '../../src/core/yaml.ts';
 import { anyText, applyMutations, expectWellFormed, jsonLike, lineCount, mutations, pathsOf, runs, yamlOf } from '../helpers/properties.ts';
 
@@ -164,6 +170,40 @@ describe.each(Object.keys(ITEM_FILES) as ItemFileName[])('parseItemFile(%s)', (n
         }
       }),
       { numRuns: runs(300) },
+    );
+  }, TIMEOUT);
+});
+
+/** Sequence front matter: integration metadata, including the short forms of `retries`. */
+const sequenceMeta = fc.record(
+  {
+    title: field(words),
+    integration: field(words),
+    timeout: field(fc.oneof(fc.constantFrom('3s', '800ms', '5 min', '1h', 'soon', '-1s'), fc.integer({ min: -5, max: 5000 }))),
+    retries: field(
+      fc.oneof(
+        fc.constantFrom(3, 'none', 'three times with backoff', -1, 1.5),
+        fc.record({ policy: field(fc.constantFrom('none', 'exponential', 'random')), max: field(fc.integer({ min: -1, max: 5 })), backoff: field(fc.constantFrom('200ms', 'x')), on: field(fc.oneof(words, fc.integer())), note: field(words), extra: field(words) }, { requiredKeys: [] }),
+      ),
+    ),
+    idempotency: field(words),
+  },
+  { requiredKeys: [] },
+);
+
+describe('validateSchema', () => {
+  it('explains every issue of every schema with a hint, at a place of the document', () => {
+    const schemas = { nfr: [nfrSchema, nfr], threat: [threatSchema, threat], edge: [edgeCaseSchema, edgeCase], feature: [featureFrontmatterSchema, frontmatter], sequence: [sequenceFrontmatterSchema, sequenceMeta] } as const;
+    const name = fc.constantFrom(...(Object.keys(schemas) as Array<keyof typeof schemas>));
+    fc.assert(
+      fc.property(name.chain((n) => fc.tuple(fc.constant(n), yamlOf(fc.oneof({ weight: 4, arbitrary: schemas[n][1] as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: jsonLike(2) }), 1))), ([n, text]) => {
+        const yaml = parseYaml(text, 'x.yaml');
+        if (yaml.value === undefined) return;
+        const { data, diagnostics } = validateSchema(schemas[n][0] as z.ZodType, yaml.value, { file: 'x.yaml', locate: yaml.locate });
+        expectWellFormed(diagnostics, { file: 'x.yaml', maxLine: lineCount(text) });
+        expect(data === undefined).toBe(diagnostics.some((d) => d.severity === 'error'));
+      }),
+      { numRuns: runs(500) },
     );
   }, TIMEOUT);
 });
