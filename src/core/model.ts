@@ -141,6 +141,8 @@ export interface Contract {
   /** Original version when the document was upgraded (Swagger `2.0`). */
   upgradedFrom?: string | undefined;
   operations: Operation[];
+  /** Files of the bundle the contract `$ref`s (relative to the content root): published inside it. */
+  includes?: string[] | undefined;
 }
 
 export interface NfrItem extends Nfr {

@@ -62,7 +62,7 @@ describe('the sample portal in Chromium', () => {
       await expect(page.locator('#threats ~ .sp-table-wrap').last().isVisible()).resolves.toBe(true);
 
       const order = await page.evaluate(() => [...document.querySelectorAll('.sp-feature > h2')].map((h) => h.id));
-      expect(order).toEqual(['story', 'context', 'api', 'data-model', 'sequences', 'nfrs', 'edge-cases', 'threats', 'referenced-by']);
+      expect(order).toEqual(['story', 'context', 'api', 'data-model', 'sequences', 'nfrs', 'edge-cases', 'threats', 'referenced-by', 'source-files']);
       expect(foreign, feature.slug).toEqual([]);
       expect(consoleErrors, feature.slug).toEqual([]);
       await page.context().close();
