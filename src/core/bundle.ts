@@ -7,8 +7,8 @@ import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import { parseFeatureMd, slugProblem } from './feature-md.ts';
 import { importThreatModel, isThreatModelText } from './importers/index.ts';
 import { parseItemFile, type Located } from './items.ts';
-import { scanStory, type StoryScan } from './markdown.ts';
-import { parseDiagram, type DiagramRole } from './mermaid.ts';
+import { MAX_STORY_DEPTH, scanStory, STORY_TIME_LIMIT_MS, type StoryScan, type Unreadable } from './markdown.ts';
+import { mermaidRules, parseDiagram, type DiagramRole, type ParseDiagramOptions } from './mermaid.ts';
 import type { Contract, Diagram, Sequence } from './model.ts';
 import { parseContract } from './openapi.ts';
 import { readText, SIZE_LIMITS, type SizeLimits } from './read.ts';
@@ -24,6 +24,10 @@ import { parseYaml, type DocPath } from './yaml.ts';
 export const bundleRules = {
   'bundle/unknown-file': { severity: 'warning', description: 'A file in a bundle that is not part of the bundle format; it is not published.' },
   'feature/raw-html': { severity: 'warning', description: 'Raw HTML in `feature.md` is shown as text, never rendered.' },
+  'feature/story-unreadable': {
+    severity: 'error',
+    description: 'The story in `feature.md` takes too long to parse as Markdown, or nests too deeply; it is published as plain text.',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 /** A bundle after parsing, before cross-bundle linking. */
@@ -58,6 +62,19 @@ const isSequence = (name: string) => /^sequences\/[^/]+\.mmd$/.test(name);
 export interface ParseOptions {
   /** File size limits from the configuration; the defaults of read.ts otherwise. */
   limits?: SizeLimits;
+  /** Time left for diagrams that hang Mermaid's parser, shared by every bundle of one load. */
+  hangBudget?: HangBudget;
+}
+
+/**
+ * Each diagram Mermaid's parser hangs on costs its full time limit, so a portal of many such
+ * diagrams would take minutes. Once hung diagrams have used up this much time, the remaining
+ * diagrams are reported as not checked instead of being parsed: the run still ends, with errors.
+ */
+export const HANG_BUDGET_MS = 5_000;
+
+export interface HangBudget {
+  remainingMs: number;
 }
 
 export async function parseBundle(bundle: ScannedBundle, options: ParseOptions = {}): Promise<ParsedBundle> {
@@ -96,14 +113,16 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
   const slugIssue = slugProblem(slug, file('feature.md'));
   if (slugIssue) diagnostics.push(slugIssue);
 
-  const featureText = await read('feature.md');
+  // A link leading out of the content root was reported by the scan; it is never followed.
+  const featureText = bundle.refused?.includes('feature.md') ? undefined : await read('feature.md');
   if (featureText !== undefined) {
     const feature = parseFeatureMd(featureText, file('feature.md'));
     diagnostics.push(...feature.diagnostics);
     Object.assign(parsed, { meta: feature.meta, locateMeta: feature.locate, body: feature.body, bodyLine: feature.bodyLine, story: scanStory(feature.body) });
     if (feature.meta?.area) parsed.area = feature.meta.area;
+    if (parsed.story.unreadable) diagnostics.push(unreadableStory(parsed.story.unreadable, file('feature.md'), parsed.bodyLine));
     for (const block of parsed.story.diagrams) {
-      const result = await parseDiagram(block.source, file('feature.md'), { role: 'inline', lineOffset: parsed.bodyLine + block.line - 2 });
+      const result = await checkDiagram(block.source, file('feature.md'), { role: 'inline', lineOffset: parsed.bodyLine + block.line - 2 }, options.hangBudget);
       diagnostics.push(...result.diagnostics);
     }
     for (const html of parsed.story.html) {
@@ -116,7 +135,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
   const diagram = async (name: string, role: DiagramRole) => {
     const text = await read(name);
     if (text === undefined) return undefined;
-    const result = await parseDiagram(text, file(name), { role });
+    const result = await checkDiagram(text, file(name), { role }, options.hangBudget);
     diagnostics.push(...result.diagnostics);
     return result.diagram;
   };
@@ -169,6 +188,36 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     );
   }
   return parsed;
+}
+
+/** parseDiagram() within what is left of the hang budget, if there is one. */
+async function checkDiagram(source: string, file: string, options: ParseDiagramOptions, budget: HangBudget | undefined): ReturnType<typeof parseDiagram> {
+  if (!budget) return parseDiagram(source, file, options);
+  if (budget.remainingMs <= 0) {
+    return {
+      diagnostics: [
+        problem(mermaidRules, 'mermaid/timeout', { file, line: (options.lineOffset ?? 0) + 1 }, 'This diagram was not checked: earlier diagrams hung Mermaid\'s parser and used up the time for diagrams.',
+          'Fix the diagrams reported as not finishing in time, then check again.'),
+      ],
+    };
+  }
+  // Never more than mermaid.ts's own limit per diagram, which is the whole budget.
+  const timeoutMs = Math.min(budget.remainingMs, HANG_BUDGET_MS);
+  const started = performance.now();
+  const result = await parseDiagram(source, file, { ...options, timeoutMs });
+  if (result.diagnostics.some((d) => d.rule === 'mermaid/timeout')) budget.remainingMs -= performance.now() - started;
+  return result;
+}
+
+/** A story the Markdown parser could not read: said plainly, at the line the story starts. */
+function unreadableStory(unreadable: Unreadable, file: string, line: number): Diagnostic {
+  const why = {
+    timeout: `Parsing the story as Markdown did not finish within ${STORY_TIME_LIMIT_MS / 1000} s`,
+    'too-deep': `The story nests lists, quotes, links or emphasis more than ${MAX_STORY_DEPTH} levels deep`,
+    failed: `The Markdown parser failed on the story (${unreadable.message})`,
+  }[unreadable.reason];
+  return problem(bundleRules, 'feature/story-unreadable', { file, line }, `${why}; it is published as plain text.`,
+    'Look for long runs of `*`, `_`, `[`, `]` or `>` without spaces, or very deep nesting: write them as a code block or in words.');
 }
 
 /** Integration metadata from the sequence's front matter, validated with line numbers. */

@@ -51,7 +51,7 @@ export function checkSequence(sequence: Sequence, index: PortalIndex): { finding
 
   const operations = [...index.operations.values()].flat().map((t) => {
     const [method, path] = t.label.split(' ', 2) as [string, string];
-    return { method, template: path, pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^/}]+\\?\}/g, '[^/]+')}/?$`) };
+    return { method, template: path };
   });
   for (const message of diagram.messages) {
     const call = HTTP_CALL.exec(message.text);
@@ -60,7 +60,7 @@ export function checkSequence(sequence: Sequence, index: PortalIndex): { finding
     if (componentOf(message.to)?.external) continue;
     const method = call[1]!.toUpperCase();
     const path = call[2]!;
-    if (operations.some((op) => op.method === method && (op.template === path || op.pattern.test(path)))) continue;
+    if (operations.some((op) => op.method === method && (op.template === path || fitsTemplate(op.template, path)))) continue;
     const text = `${method} ${path}`;
     findings.unknownCalls.push(text);
     diagnostics.push(
@@ -101,6 +101,39 @@ export function checkCoverage(slug: string, contracts: readonly Contract[], thre
     );
   }
   return diagnostics;
+}
+
+/**
+ * Whether a called path (`/orders/42`, or `/orders/42/`) fits a contract's path template
+ * (`/orders/{orderId}`): segment by segment, a parameter standing for one or more characters other
+ * than `/`. Not a regular expression: one with several parameters in a segment
+ * (`/{a}-{b}-{c}`) backtracks exponentially on a long called path.
+ */
+function fitsTemplate(template: string, path: string): boolean {
+  const fits = (called: string) => {
+    const wanted = template.split('/');
+    const got = called.split('/');
+    return wanted.length === got.length && wanted.every((segment, i) => fitsSegment(segment, got[i]!));
+  };
+  return fits(path) || (path.endsWith('/') && fits(path.slice(0, -1)));
+}
+
+/** One segment: the text between parameters must appear in order; leftmost is always the best choice. */
+function fitsSegment(template: string, text: string): boolean {
+  const literals = template.split(/\{[^/}]+\}/);
+  if (literals.length === 1) return template === text;
+  const first = literals[0]!;
+  const last = literals.at(-1)!;
+  const end = text.length - last.length;
+  if (!text.startsWith(first) || !text.endsWith(last) || end < first.length) return false;
+  let at = first.length;
+  for (const literal of literals.slice(1, -1)) {
+    // Each parameter takes at least one character.
+    const found = text.indexOf(literal, at + 1);
+    if (found === -1 || found + literal.length > end) return false;
+    at = found + literal.length;
+  }
+  return end - at >= 1;
 }
 
 function lineOf(source: string, text: string): number {

@@ -29,6 +29,13 @@ export function parseFeatureMd(text: string, file: string): ParsedFeatureMd {
     );
     return { body: source, bodyLine: 1, diagnostics, locate: () => ({ line: 1, column: 1 }) };
   }
+  // Without a closing `---`, gray-matter reads the whole story as YAML and blames its first sentence.
+  if (!source.slice(3).includes('\n---')) {
+    diagnostics.push(
+      problem(featureRules, 'feature/no-frontmatter', { file }, 'The frontmatter opened on line 1 is never closed.', 'Add a `---` line after the last field (title, id, status, owner, …), before the story.'),
+    );
+    return { body: source, bodyLine: 1, diagnostics, locate: () => ({ line: 1, column: 1 }) };
+  }
   let yaml: YamlResult | undefined;
   // Our engine replaces js-yaml so that syntax errors come back as diagnostics with lines, not throws.
   const parsed = matter(source, {

@@ -12,6 +12,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
+import { withTimeLimit } from './time-limit.ts';
 
 /**
  * `[[kind:target]]` or `[[kind:target|label]]`. Neither part contains `[`, so a search never runs
@@ -26,13 +27,60 @@ export interface StoryScan {
   links: Array<{ raw: string; line: number; column: number }>;
   /** Raw HTML blocks, which are not rendered. */
   html: Array<{ line: number; column: number }>;
+  /** Set when the story cannot be read as Markdown (see `readTree`): it is then published as plain text. */
+  unreadable?: Unreadable;
+}
+
+/** Why a story could not be read as Markdown: too slow to parse, nested too deeply, or the parser failed. */
+export interface Unreadable {
+  reason: 'timeout' | 'too-deep' | 'failed';
+  message: string;
 }
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
+/**
+ * The Markdown parser takes quadratic time on some inputs (40 KB of `*a*a*a…` take over a minute)
+ * and recurses once per level of nesting. Real stories parse in milliseconds, 1 MB of prose in a
+ * few seconds; a story that takes longer, or nests deeper than any real one (rendering it would
+ * overflow the stack), is published as plain text and reported.
+ */
+export const STORY_TIME_LIMIT_MS = 4_000;
+export const MAX_STORY_DEPTH = 100;
+
+/** Stories found unreadable, so that rendering (and a second scan) does not wait for the limit again. */
+const unreadableStories = new Map<string, Unreadable>();
+
+function readTree(body: string): { tree: Root } | { unreadable: Unreadable } {
+  const known = unreadableStories.get(body);
+  if (known) return { unreadable: known };
+  const parsed = withTimeLimit(() => parser.parse(body) as Root, STORY_TIME_LIMIT_MS);
+  let unreadable: Unreadable | undefined;
+  if (!parsed.ok) unreadable = { reason: parsed.reason, message: parsed.message };
+  else if (depthOf(parsed.value) > MAX_STORY_DEPTH) unreadable = { reason: 'too-deep', message: `nested more than ${MAX_STORY_DEPTH} levels deep` };
+  if (!unreadable) return { tree: (parsed as { value: Root }).value };
+  if (unreadableStories.size >= 32) unreadableStories.clear();
+  unreadableStories.set(body, unreadable);
+  return { unreadable };
+}
+
+/** The depth of a tree, counted without recursion. */
+function depthOf(root: Root): number {
+  let deepest = 0;
+  const stack: Array<[node: { children?: unknown[] }, depth: number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    for (const child of node.children ?? []) stack.push([child as { children?: unknown[] }, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Finds what the story holds that needs checking, with positions. */
 export function scanStory(body: string): StoryScan {
-  const tree = parser.parse(body) as Root;
+  const read = readTree(body);
+  if ('unreadable' in read) return { diagrams: [], links: [], html: [], unreadable: read.unreadable };
+  const tree = read.tree;
   const lineStarts = [0];
   for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineColumn = (offset: number) => {
@@ -85,10 +133,26 @@ const schema: SanitizeSchema = {
   },
 };
 
-/** Renders the story to sanitised HTML; headings get a `story-` prefix so they never clash with section anchors. */
+/**
+ * Renders the story to sanitised HTML; headings get a `story-` prefix so they never clash with
+ * section anchors. A story that cannot be read as Markdown is shown as plain text.
+ */
 export async function renderStory(body: string, resolve: ResolveLink): Promise<RenderedStory> {
+  // scanStory() has seen the story first in the pipeline; a story it found unreadable is not retried.
+  if (unreadableStories.has(body)) return plainStory(body);
+  const rendered = withTimeLimit(() => render(body, resolve), STORY_TIME_LIMIT_MS);
+  return rendered.ok ? rendered.value : plainStory(body);
+}
+
+/** The story as preformatted text, escaped: what was written, without any Markdown. */
+function plainStory(body: string): RenderedStory {
+  const text = body.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return { html: `<pre class="story-plain">${text}</pre>`, headings: [] };
+}
+
+function render(body: string, resolve: ResolveLink): RenderedStory {
   const headings: RenderedStory['headings'] = [];
-  const file = await unified()
+  const file = unified()
     .use(remarkParse)
     .use(remarkGfm)
     .use(() => (tree: Root) => {
@@ -143,7 +207,7 @@ export async function renderStory(body: string, resolve: ResolveLink): Promise<R
       });
     })
     .use(rehypeStringify)
-    .process(body);
+    .processSync(body);
   return { html: escapeAttributeBrackets(String(file)), headings };
 }
 

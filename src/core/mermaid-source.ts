@@ -113,8 +113,11 @@ export function rewriteLikeMermaid(text: string): Rewritten {
   const code = current;
 
   // Diagram.fromText(): encodeEntities(), then a trailing newline (which needs no mapping).
-  apply(/style.*:\S*#.*;/g, (s) => s.slice(0, -1));
-  apply(/classDef.*:\S*#.*;/g, (s) => s.slice(0, -1));
+  for (const keyword of ['style', 'classDef']) {
+    const offsets = styleSemicolons(current, keyword);
+    steps.push(offsets.map((at): Edit => ({ start: at, end: at + 1, length: 0 })));
+    current = withoutCharacters(current, offsets);
+  }
   apply(/#\w+;/g, (s) => {
     const inner = s.slice(1, -1);
     return (/^\+?\d+$/.test(inner) ? '\uFB02\xB0\xB0' : '\uFB02\xB0') + inner + '\xB6\xDF';
@@ -148,6 +151,53 @@ export function rewriteLikeMermaid(text: string): Rewritten {
     toSource: (line, column0) => sourceAt(offsetOf(line, column0)),
     declaration: sourceAt(0),
   };
+}
+
+/**
+ * Where encodeEntities() drops a `;`. Mermaid's patterns `/style.*:\S*#.*;/g` (and the same with
+ * `classDef`) take cubic time on a long line of repeated `style`, `:` and `#`, which no time limit
+ * could stop on this thread. Same result in linear time: on each line whose first `style` is
+ * followed by a `:`, then non-space text holding a `#`, then a `;`, the line's last `;` goes.
+ */
+function styleSemicolons(text: string, keyword: string): number[] {
+  const found: number[] = [];
+  // `.` in those patterns stops at these characters, so they bound a "line".
+  const lineBreak = /[\n\r\u2028\u2029]/g;
+  let next = text.indexOf(keyword);
+  for (let start = 0; next !== -1 && start <= text.length; ) {
+    lineBreak.lastIndex = start;
+    const end = lineBreak.exec(text)?.index ?? text.length;
+    if (next < start) next = text.indexOf(keyword, start);
+    if (next !== -1 && next < end) {
+      let last = end - 1;
+      while (last >= next + keyword.length && text[last] !== ';') last--;
+      // A `:` starts a run of non-space characters; a `#` inside such a run, before the last `;`, completes the match.
+      let afterColon = false;
+      for (let i = next + keyword.length; i < last; i++) {
+        const char = text[i]!;
+        if (char === ':') afterColon = true;
+        else if (/\s/.test(char)) afterColon = false;
+        else if (char === '#' && afterColon) {
+          found.push(last);
+          break;
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return found;
+}
+
+/** `text` without the characters at `offsets` (ascending), in one pass. */
+function withoutCharacters(text: string, offsets: readonly number[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of offsets) {
+    parts.push(text.slice(from, at));
+    from = at + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
 }
 
 /** The 1-based line of an offset. */

@@ -3,8 +3,9 @@
  * find where each value was written. JSON is read with `JSON.parse` and located lazily; YAML goes
  * through `yaml.ts`, which keeps positions and refuses duplicate keys and alias bombs.
  */
+import { visit } from 'jsonc-parser';
 import { problem, type Diagnostic } from './diagnostics.ts';
-import { jsonLocator, jsonSyntaxError, type Locator, type Place, type Segment } from './json-position.ts';
+import { jsonLocator, jsonSyntaxError, offsetToPlace, type Locator, type Place, type Segment } from './json-position.ts';
 import { openapiRules } from './openapi-rules.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
@@ -28,7 +29,8 @@ export function parseSource(text: string, abs: string, file: string): { source?:
   const clean = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   if (/\.json$/i.test(abs)) {
     try {
-      return { source: { file, abs, value: JSON.parse(clean) as unknown, ...jsonLocator(clean) }, diagnostics: [] };
+      const value = JSON.parse(clean) as unknown;
+      return { source: { file, abs, value, ...jsonLocator(clean) }, diagnostics: duplicateJsonKeys(clean, file) };
     } catch (error) {
       const where = jsonSyntaxError(clean, (error as Error).message);
       const empty = clean.trim() === '';
@@ -49,6 +51,38 @@ export function parseSource(text: string, abs: string, file: string): { source?:
     return { diagnostics };
   }
   return { source: { file, abs, value: yaml.value, ...yamlLocator(yaml, clean) }, diagnostics: yaml.diagnostics };
+}
+
+/**
+ * Keys written twice in one JSON object. `JSON.parse` keeps the last silently; YAML contracts get
+ * `yaml/duplicate-key` for the same mistake, so JSON ones are not left quieter.
+ */
+function duplicateJsonKeys(text: string, file: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const place = offsetToPlace(text);
+  // One set of keys per open object; `undefined` for an open array.
+  const open: Array<Set<string> | undefined> = [];
+  try {
+    visit(text, {
+      onObjectBegin: () => void open.push(new Set()),
+      onArrayBegin: () => void open.push(undefined),
+      onObjectEnd: () => void open.pop(),
+      onArrayEnd: () => void open.pop(),
+      onObjectProperty: (key, offset) => {
+        const keys = open.at(-1);
+        if (!keys) return;
+        if (!keys.has(key)) keys.add(key);
+        else {
+          found.push(problem(openapiRules, 'openapi/syntax', { file, ...place(offset) }, `The key "${key}" appears more than once in this object; JSON keeps only the last one.`,
+            'Keep one of the entries with this key, or rename one of them.'));
+        }
+      },
+    }, { disallowComments: true });
+  } catch {
+    // The visitor recurses once per level and overflows where JSON.parse did not: such a
+    // document is left unchecked for duplicates, not refused.
+  }
+  return found;
 }
 
 /**

@@ -3,7 +3,7 @@
  * the Astro loader all call `loadPortal`.
  */
 import path from 'node:path';
-import { parseBundle } from './bundle.ts';
+import { HANG_BUDGET_MS, parseBundle } from './bundle.ts';
 import { buildCatalog } from './catalog.ts';
 import { readProvenance, recentChanges } from './git.ts';
 import { checkSubmodules } from './submodules.ts';
@@ -29,7 +29,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const scanned = await scan(roots);
   const root = scanned.base;
   const parsed = [];
-  for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle, { limits: config.limits }));
+  const hangBudget = { remainingMs: HANG_BUDGET_MS };
+  for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle, { limits: config.limits, hangBudget }));
   const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/' });
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {

@@ -21,7 +21,11 @@ export const SIZE_LIMITS: Readonly<SizeLimits> = { file: 2 * 1024 * 1024, contra
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads `abs` as UTF-8 text; `file` is the name used in diagnostics. Strips a leading BOM. */
+/**
+ * Reads `abs` as UTF-8 text; `file` is the name used in diagnostics. Strips a leading BOM and turns
+ * lone carriage returns (classic Mac OS line ends) into line feeds: editors, Markdown and Mermaid
+ * break lines there, the YAML library does not, and every line number must mean the same line.
+ */
 export async function readText(abs: string, file: string, limit = SIZE_LIMITS.file): Promise<{ text?: string; diagnostics: Diagnostic[] }> {
   try {
     const { size } = await stat(abs);
@@ -48,7 +52,7 @@ export async function readText(abs: string, file: string, limit = SIZE_LIMITS.fi
       };
     }
     try {
-      return { text: decoder.decode(bytes).replace(/^\uFEFF/, ''), diagnostics: [] };
+      return { text: decoder.decode(bytes).replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n'), diagnostics: [] };
     } catch {
       const line = lineOf(bytes, validPrefixLength(bytes));
       return { diagnostics: [problem(readRules, 'file/encoding', { file, line }, 'The file is not valid UTF-8.', 'Re-save the file with UTF-8 encoding (the line shown holds the first invalid byte).')] };

@@ -6,6 +6,7 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { CONFIG_FILES } from './config.ts';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 
 export const scanRules = {
@@ -22,6 +23,8 @@ export interface ScannedBundle {
   dir: string;
   /** Files of the bundle relative to the bundle folder, `/`-separated, sorted. */
   files: string[];
+  /** Links in the bundle that lead outside the content roots or nowhere: reported here, never read. */
+  refused?: string[];
 }
 
 /** Folders never scanned: version control, dependencies, editor state. */
@@ -61,11 +64,13 @@ export async function scan(rootOrRoots: string | readonly string[]): Promise<Sca
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     let bundle = owner;
     if (entries.some((e) => e.name === 'feature.md' && (e.isFile() || e.isSymbolicLink()))) {
-      bundle = { abs, dir: rel(base, abs), files: [] };
+      bundle = { abs, dir: rel(base, abs), files: [], refused: [] };
       bundles.push(bundle);
     }
     for (const entry of entries) {
       if (SKIPPED.has(entry.name)) continue;
+      // A content root may also be where the portal's configuration lives; that file is no stray.
+      if (roots.includes(abs) && (CONFIG_FILES as readonly string[]).includes(entry.name) && entry.isFile()) continue;
       const child = path.join(abs, entry.name);
       let isDir = entry.isDirectory();
       if (entry.isSymbolicLink()) {
@@ -77,6 +82,7 @@ export async function scan(rootOrRoots: string | readonly string[]): Promise<Sca
               ? problem(scanRules, 'scan/link-outside', { file: name }, `"${name}" is a link to a place outside the content root.`, 'Copy the file into the bundle instead of linking to it.')
               : problem(scanRules, 'scan/link-outside', { file: name }, `"${name}" is a link that points at nothing.`, 'Remove the broken link, or point it at a file inside the content root.'),
           );
+          bundle?.refused?.push(rel(bundle.abs, child));
           continue;
         }
         isDir = (await lstat(target)).isDirectory();

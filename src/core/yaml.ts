@@ -44,9 +44,13 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
 
   const errors = [...doc.errors.map((e) => ({ code: e.code as string, message: e.message, offset: e.pos[0] })), ...duplicateKeys(doc)];
   errors.sort((a, b) => a.offset - b.offset);
-  for (const error of errors) {
+  // Nesting deep enough to overflow the parser's stack fails once per level: say it once.
+  const overflow = (error: { message: string }) => /call stack/i.test(error.message);
+  const firstOverflow = errors.find(overflow);
+  for (const error of errors.filter((e) => !overflow(e) || e === firstOverflow)) {
     const duplicate = error.code === 'DUPLICATE_KEY';
     const tab = error.code === 'TAB_AS_INDENT' || /tab/i.test(error.message);
+    const deep = overflow(error);
     KEY_TEXT.lastIndex = error.offset;
     diagnostics.push(
       problem(
@@ -55,10 +59,14 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
         { file, ...at(error.offset) },
         duplicate
           ? `The key "${KEY_TEXT.exec(text)?.[0].trim() ?? ''}" appears more than once in this mapping.`
-          : firstLine(error.message),
+          : deep
+            ? 'The document nests too deeply to be read.'
+            : firstLine(error.message),
         duplicate
           ? 'Keep one of the entries with this key, or rename one of them.'
-          : tab
+          : deep
+            ? 'Nest lists and mappings only a few levels deep, as the bundle format does, and write this value out flat.'
+            : tab
             ? 'Indent with spaces; YAML does not allow tabs for indentation.'
             : 'Check the indentation and quoting on this line; quote values that contain ": " or start with a special character.',
       ),
