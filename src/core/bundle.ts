@@ -3,7 +3,7 @@
  * none is silently dropped.
  */
 import path from 'node:path';
-import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import { parseFeatureMd, slugProblem } from './feature-md.ts';
 import { importThreatModel, isThreatModelText } from './importers/index.ts';
 import { parseItemFile, type Located } from './items.ts';
@@ -87,7 +87,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
   const read = async (name: string) => {
     claimed.add(name);
     const result = await readText(path.join(bundle.abs, name), file(name), limits.file);
-    diagnostics.push(...result.diagnostics);
+    pushAll(diagnostics, result.diagnostics);
     return result.text;
   };
   const has = (name: string) => bundle.files.includes(name);
@@ -117,13 +117,13 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
   const featureText = bundle.refused?.includes('feature.md') ? undefined : await read('feature.md');
   if (featureText !== undefined) {
     const feature = parseFeatureMd(featureText, file('feature.md'));
-    diagnostics.push(...feature.diagnostics);
+    pushAll(diagnostics, feature.diagnostics);
     Object.assign(parsed, { meta: feature.meta, locateMeta: feature.locate, body: feature.body, bodyLine: feature.bodyLine, story: scanStory(feature.body) });
     if (feature.meta?.area) parsed.area = feature.meta.area;
     if (parsed.story.unreadable) diagnostics.push(unreadableStory(parsed.story.unreadable, file('feature.md'), parsed.bodyLine));
     for (const block of parsed.story.diagrams) {
       const result = await checkDiagram(block.source, file('feature.md'), { role: 'inline', lineOffset: parsed.bodyLine + block.line - 2 }, options.hangBudget);
-      diagnostics.push(...result.diagnostics);
+      pushAll(diagnostics, result.diagnostics);
     }
     for (const html of parsed.story.html) {
       diagnostics.push(
@@ -136,7 +136,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     const text = await read(name);
     if (text === undefined) return undefined;
     const result = await checkDiagram(text, file(name), { role }, options.hangBudget);
-    diagnostics.push(...result.diagnostics);
+    pushAll(diagnostics, result.diagnostics);
     return result.diagram;
   };
   if (has('context.mmd')) parsed.context = await diagram('context.mmd', 'context');
@@ -154,14 +154,14 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     const text = await read(name);
     if (text === undefined) continue;
     const result = parseItemFile(name, text, file(name));
-    diagnostics.push(...result.diagnostics);
+    pushAll(diagnostics, result.diagnostics);
     (parsed[key] as unknown[]) = result.items;
   }
 
   for (const name of bundle.files.filter(isContract)) {
     claimed.add(name);
     const result = await parseContract(path.join(bundle.abs, name), { bundleDir: bundle.abs, file: file(name), maxBytes: limits.contract });
-    diagnostics.push(...result.diagnostics);
+    pushAll(diagnostics, result.diagnostics);
     for (const included of result.files ?? []) claimed.add(included);
     if (result.contract && result.document) parsed.contracts.push({ contract: result.contract, document: result.document });
   }
@@ -176,8 +176,8 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
       components: parsed.context?.components ?? [],
       takenIds: new Set(parsed.threats.map((t) => t.item.id)),
     });
-    diagnostics.push(...imported.diagnostics);
-    parsed.threats.push(...imported.threats);
+    pushAll(diagnostics, imported.diagnostics);
+    pushAll(parsed.threats, imported.threats);
   }
 
   for (const name of bundle.files.filter((f) => !claimed.has(f))) {
@@ -227,7 +227,7 @@ function sequenceMeta(diagram: Diagram, diagnostics: Diagnostic[]): Sequence['me
   const yaml = parseYaml(match[1]!, diagram.file, 1);
   if (yaml.value === undefined) return {}; // the Mermaid parser reported the front matter already
   const result = validateSchema(sequenceFrontmatterSchema, yaml.value, { file: diagram.file, locate: yaml.locate });
-  diagnostics.push(...result.diagnostics);
+  pushAll(diagnostics, result.diagnostics);
   return result.data ?? {};
 }
 

@@ -66,4 +66,12 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   );
 }
 
+/**
+ * Appends `items` to `list`. `list.push(...items)` passes each item as an argument, which overflows
+ * the stack past about a hundred thousand: as many problems as one large broken file can hold.
+ */
+export function pushAll<T>(list: T[], items: Iterable<T>): void {
+  for (const item of items) list.push(item);
+}
+
 export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === 'error');

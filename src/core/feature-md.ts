@@ -1,6 +1,6 @@
 /** `feature.md`: frontmatter (gray-matter, with our YAML engine so errors keep their lines) and story. */
 import matter from 'gray-matter';
-import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import { validateSchema } from './schema-errors.ts';
 import { featureFrontmatterSchema, type FeatureFrontmatter } from './schemas/feature.ts';
 import { parseYaml, type DocPath, type YamlResult } from './yaml.ts';
@@ -54,10 +54,10 @@ export function parseFeatureMd(text: string, file: string): ParsedFeatureMd {
   if (!yaml || (yaml.value === undefined && yaml.diagnostics.every((d) => d.rule === 'yaml/empty'))) {
     return { body: parsed.content, bodyLine, diagnostics: [...diagnostics, ...emptyFrontmatter(file)], locate };
   }
-  diagnostics.push(...yaml.diagnostics);
+  pushAll(diagnostics, yaml.diagnostics);
   if (yaml.value === undefined) return { body: parsed.content, bodyLine, diagnostics, locate };
   const { data, diagnostics: schemaDiagnostics } = validateSchema(featureFrontmatterSchema, yaml.value, { file, locate });
-  diagnostics.push(...schemaDiagnostics);
+  pushAll(diagnostics, schemaDiagnostics);
   return { meta: data, body: parsed.content, bodyLine, diagnostics, locate };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { distance } from 'fastest-levenshtein';
-import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import type { SourceRef } from './model.ts';
 import { schemaRules, validateSchema } from './schema-errors.ts';
 import { edgeCaseSchema, type EdgeCase } from './schemas/edge-cases.ts';
@@ -61,8 +61,8 @@ export function parseItemFile<N extends ItemFileName>(
   const items: Located<ItemOf[N]>[] = [];
   list.forEach((value, index) => {
     const result = validateSchema(schema as z.ZodType, value, { file, locate: yaml.locate, prefix: [key, index] });
-    diagnostics.push(...result.diagnostics);
-    if (result.data && name === 'nfr.yaml') diagnostics.push(...categoryCheck(result.data as Nfr, file, (path) => yaml.locate([key, index, ...path])));
+    pushAll(diagnostics, result.diagnostics);
+    if (result.data && name === 'nfr.yaml') pushAll(diagnostics, categoryCheck(result.data as Nfr, file, (path) => yaml.locate([key, index, ...path])));
     if (result.data) {
       items.push({ item: result.data as ItemOf[N], at: { file, line: yaml.locate([key, index]).line }, locate: (path) => ({ file, ...yaml.locate([key, index, ...path]) }) });
     }

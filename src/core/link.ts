@@ -5,7 +5,7 @@
 import type { ParsedBundle } from './bundle.ts';
 import { completenessOf } from './completeness.ts';
 import { checkCoverage, checkSequence, type SequenceFindings } from './consistency.ts';
-import { problem, type Diagnostic } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic } from './diagnostics.ts';
 import { buildIndex, idRules } from './index-items.ts';
 import { isRecord } from './json-pointer.ts';
 import { renderStory } from './markdown.ts';
@@ -36,7 +36,7 @@ export async function link(
   }
 
   const { index, diagnostics: indexDiagnostics } = buildIndex(bundles);
-  diagnostics.push(...indexDiagnostics);
+  pushAll(diagnostics, indexDiagnostics);
   const backlinks = new Map<string, Map<string, Backlink[]>>();
 
   /** Resolves one reference written in `from`, recording the backlink. */
@@ -99,9 +99,9 @@ export async function link(
     for (const sequence of bundle.sequences) {
       const checked = checkSequence(sequence, index);
       findings.set(sequence.name, checked.findings);
-      diagnostics.push(...checked.diagnostics);
+      pushAll(diagnostics, checked.diagnostics);
     }
-    diagnostics.push(...checkCoverage(bundle.slug, contracts, threats, nfrs));
+    pushAll(diagnostics, checkCoverage(bundle.slug, contracts, threats, nfrs));
     features.push({
       slug: bundle.slug, dir: bundle.dir, area: bundle.area, meta, body: bundle.body, bodyLine: bundle.bodyLine,
       storyHtml: story.html, storyHeadings: story.headings,

@@ -4,7 +4,7 @@
  * limit (mermaid-pool.ts); this module adds what Mermaid does not know: where the diagram sits in
  * its file, which diagram type its role needs, and what the author should write instead.
  */
-import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import type { EngineError } from './mermaid-engine.ts';
 import {
   emptyHint,
@@ -86,7 +86,7 @@ export async function parseDiagram(
   }
 
   const front = readFrontMatter(text, file, lineOffset);
-  diagnostics.push(...front.diagnostics);
+  pushAll(diagnostics, front.diagnostics);
   if (!front.readable) text = front.blanked; // report the diagram's own errors too, not the YAML twice
 
   const rewritten = rewriteLikeMermaid(text);

@@ -14,7 +14,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { problem, type Diagnostic } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic } from './diagnostics.ts';
 import { isRecord, nestedBeyond, pointerSegments, resolvePointer } from './json-pointer.ts';
 import type { Segment } from './json-position.ts';
 import { openapiRules } from './openapi-rules.ts';
@@ -267,11 +267,11 @@ async function loadFile(
   const file = ctx.fileOf(relative);
   // `target.real` was checked to be inside the real bundle folder just before.
   const read = await readText(target.real, file, ctx.maxBytes ?? SIZE_LIMITS.contract);
-  diagnostics.push(...read.diagnostics);
+  pushAll(diagnostics, read.diagnostics);
   if (read.text === undefined) return { lexical: target.lexical, base: [] };
   const text = read.text;
   const parsed = parseSource(text, target.real, file);
-  diagnostics.push(...parsed.diagnostics);
+  pushAll(diagnostics, parsed.diagnostics);
   if (!parsed.source) return { lexical: target.lexical, base: [] };
   // A readable key: `schemas/order.yaml` → `schemas-order.yaml`, made unique if needed.
   const base = relative.replace(/[^\w.-]+/g, '-');

@@ -10,7 +10,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { upgrade } from '@scalar/openapi-parser';
-import { problem, type Diagnostic } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic } from './diagnostics.ts';
 import { isRecord } from './json-pointer.ts';
 import type { Contract } from './model.ts';
 import { summariseOperations } from './openapi-operations.ts';
@@ -91,7 +91,7 @@ export async function parseContract(absFile: string, ctx: ContractContext): Prom
   if (!bundle.document) return { files: bundle.files, diagnostics };
 
   // Validate what the author wrote (before any upgrade), so every error maps to their lines.
-  diagnostics.push(...(await validateBundle(bundle.document, version.version, bundle)));
+  pushAll(diagnostics, await validateBundle(bundle.document, version.version, bundle));
   neutraliseRefs(bundle.sites);
 
   let document = bundle.document;
@@ -109,7 +109,7 @@ export async function parseContract(absFile: string, ctx: ContractContext): Prom
   document = { openapi: document['openapi'], ...document };
 
   const { operations, diagnostics: operationDiagnostics } = summariseOperations(document, entry, bundle);
-  diagnostics.push(...operationDiagnostics);
+  pushAll(diagnostics, operationDiagnostics);
   const info = isRecord(document['info']) ? document['info'] : {};
   const contract: Contract = {
     file: ctx.file,

@@ -8,12 +8,12 @@ import { buildCatalog } from './catalog.ts';
 import { readProvenance, recentChanges } from './git.ts';
 import { checkSubmodules } from './submodules.ts';
 import { applySeverities, loadConfig } from './config.ts';
-import { sortDiagnostics } from './diagnostics.ts';
 import { link } from './link.ts';
 import { buildPermalinks } from './permalinks.ts';
 import { RULES } from './rules.ts';
 import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
+import { capPerFile } from './too-many.ts';
 
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
@@ -49,7 +49,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
     root,
     features,
     documents,
-    diagnostics: sortDiagnostics([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics, ...submoduleDiagnostics], config.rules)]),
+    diagnostics: capPerFile([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics, ...submoduleDiagnostics], config.rules)]),
     recentChanges: recentChanges(provenance.changes, features, 10),
   };
 }

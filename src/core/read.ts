@@ -28,7 +28,17 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 export async function readText(abs: string, file: string, limit = SIZE_LIMITS.file): Promise<{ text?: string; diagnostics: Diagnostic[] }> {
   try {
-    const { size } = await stat(abs);
+    const info = await stat(abs);
+    // A named pipe or a device would block the read, or never end: only regular files are read.
+    if (!info.isFile()) {
+      return {
+        diagnostics: [
+          problem(readRules, 'file/unreadable', { file }, info.isDirectory() ? 'This is a folder, but a file is expected here.' : 'This is not a regular file (a named pipe, socket or device), so it is not read.',
+            info.isDirectory() ? 'Replace the folder with the file, or rename the folder.' : 'Replace it with a regular file, or remove it from the bundle.'),
+        ],
+      };
+    }
+    const size = info.size;
     if (size > limit) {
       return {
         diagnostics: [

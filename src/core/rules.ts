@@ -16,12 +16,14 @@ import { readRules } from './read.ts';
 import { refRules } from './resolve.ts';
 import { scanRules } from './scan.ts';
 import { schemaRules } from './schema-errors.ts';
+import { tooManyRules } from './too-many.ts';
 import { yamlRules } from './yaml.ts';
 
 export const RULES: Readonly<Record<string, RuleInfo>> = {
   ...configRules,
   ...scanRules,
   ...readRules,
+  ...tooManyRules,
   ...yamlRules,
   ...schemaRules,
   ...itemRules,

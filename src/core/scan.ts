@@ -14,6 +14,7 @@ export const scanRules = {
   'scan/outside-bundle': { severity: 'warning', description: 'A file that belongs to no bundle is not published.' },
   'scan/link-outside': { severity: 'error', description: 'A symbolic link points outside the content root, or at nothing; it is not followed.' },
   'scan/link-loop': { severity: 'warning', description: 'A symbolic link points back at a folder already scanned; it is not followed again.' },
+  'scan/unreadable': { severity: 'error', description: 'A folder could not be read, or is nested too deeply below the content root to be scanned.' },
 } as const satisfies Record<string, RuleInfo>;
 
 export interface ScannedBundle {
@@ -26,6 +27,12 @@ export interface ScannedBundle {
   /** Links in the bundle that lead outside the content roots or nowhere: reported here, never read. */
   refused?: string[];
 }
+
+/**
+ * How many folders deep below a content root the scan goes. Areas, bundles and their sequences
+ * need a handful; thousands would only exhaust path lengths and time.
+ */
+const MAX_DEPTH = 32;
 
 /** Folders never scanned: version control, dependencies, editor state. */
 const SKIPPED = new Set(['.git', 'node_modules', '.astro', '.specport']);
@@ -58,10 +65,25 @@ export async function scan(rootOrRoots: string | readonly string[]): Promise<Sca
   const loose: string[] = [];
   const visited = new Set<string>();
 
-  /** Walks one folder; `owner` is the bundle the folder belongs to, if any. */
-  async function walk(abs: string, owner: ScannedBundle | undefined): Promise<void> {
-    visited.add(await realpath(abs));
-    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  /** Walks one folder, `depth` levels below its root; `owner` is the bundle the folder belongs to, if any. */
+  async function walk(abs: string, owner: ScannedBundle | undefined, depth: number): Promise<void> {
+    const folder = rel(base, abs);
+    if (depth > MAX_DEPTH) {
+      diagnostics.push(
+        problem(scanRules, 'scan/unreadable', { file: folder }, `This folder is more than ${MAX_DEPTH} folders below the content root, so it is not scanned.`,
+          'Move its bundles up: areas and bundles need only a few levels of folders.'),
+      );
+      return;
+    }
+    let entries;
+    try {
+      visited.add(await realpath(abs));
+      entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      diagnostics.push(problem(scanRules, 'scan/unreadable', { file: folder }, `This folder could not be read${code ? ` (${code})` : ''}.`, 'Check that the folder exists and is readable.'));
+      return;
+    }
     let bundle = owner;
     if (entries.some((e) => e.name === 'feature.md' && (e.isFile() || e.isSymbolicLink()))) {
       bundle = { abs, dir: rel(base, abs), files: [], refused: [] };
@@ -85,19 +107,19 @@ export async function scan(rootOrRoots: string | readonly string[]): Promise<Sca
           bundle?.refused?.push(rel(bundle.abs, child));
           continue;
         }
-        isDir = (await lstat(target)).isDirectory();
+        isDir = await lstat(target).then((info) => info.isDirectory(), () => false);
         if (isDir && visited.has(target)) {
           diagnostics.push(problem(scanRules, 'scan/link-loop', { file: name }, `"${name}" links back to a folder that is already part of the content.`, 'Remove the link; every folder is scanned once.'));
           continue;
         }
       }
-      if (isDir) await walk(child, bundle);
+      if (isDir) await walk(child, bundle, depth + 1);
       else if (bundle) bundle.files.push(rel(bundle.abs, child));
       else loose.push(rel(base, child));
     }
   }
 
-  for (const root of roots) await walk(root, undefined);
+  for (const root of roots) await walk(root, undefined, 0);
 
   for (const file of loose) {
     diagnostics.push(

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { distance } from 'fastest-levenshtein';
-import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import type { DocPath } from './yaml.ts';
 
 export const schemaRules = {
@@ -40,7 +40,7 @@ export function validateSchema<S extends z.ZodType>(
     const issues = flatten(result.error.issues, []);
     const unknown = issues.filter((i) => i.code === 'unrecognized_keys');
     const other = issues.filter((i) => i.code !== 'unrecognized_keys');
-    for (const issue of unknown) diagnostics.push(...unknownKeys(schema, issue, ctx));
+    for (const issue of unknown) pushAll(diagnostics, unknownKeys(schema, issue, ctx));
     if (other.length > 0 || unknown.length === 0 || attempt === 1) {
       for (const issue of other) diagnostics.push(toDiagnostic(schema, issue, ctx));
       return { diagnostics };

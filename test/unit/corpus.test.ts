@@ -7,12 +7,13 @@
  * - Through the real CLI, every case ends with those diagnostics as JSON, exit code 1 (0 for the
  *   cases that only warn), no stack trace, and every diagnostic with a file and a line.
  * - Copied next to (and below) a secret, the cases that try to leave the content root never print it.
+ * - A few cases git cannot hold (a named pipe) or that are too large to commit are built at run time.
  *
  * Each case must end within 10 seconds: a guard against hangs, not a speed goal. Byte-level cases are
  * stored as real bytes (`test/fixtures/hostile/.gitattributes` keeps git from converting them); the
  * links point at `test/fixtures/hostile/_outside/`, which no case's content root contains.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -204,6 +205,13 @@ const CASES: Record<string, { about: string; expect: Expected[] }> = {
   'limit-referenced-file': {
     about: 'a schema file referenced by the contract, above a 2 KB contract limit',
     expect: [error('file/too-large', 'checkout/schemas/order.yaml', 1)],
+  },
+  'many-problems-one-file': {
+    about: '120 edge cases with the same mistake: the first 100 listed, the rest counted',
+    expect: [
+      ...Array.from({ length: 100 }, (_, i) => error('schema/invalid-value', 'checkout/edge-cases.yaml', 6 + 5 * i)),
+      error('file/too-many-problems', 'checkout/edge-cases.yaml', 506),
+    ],
   },
   'mermaid-c4-syntax': {
     about: 'a C4 context with a misspelt element',
@@ -816,6 +824,79 @@ describe('specport build on a byte-level case', () => {
     expect(build.stderr).toContain('Build stopped');
     expect(existsSync(out)).toBe(false);
   });
+});
+
+/**
+ * Cases git cannot hold, or too large to commit, built in a temporary folder: a named pipe where a
+ * YAML file belongs (reading it would block for ever), folders nested deeper than the scan goes,
+ * and a 1.7 MB nfr.yaml with over 200,000 problems (one list that size overflowed the stack).
+ */
+describe('cases built at run time', () => {
+  const FEATURE = '---\ntitle: Checkout\nid: CHK\nstatus: draft\nowner: team-a\n---\n\nThe story.\n';
+  const BUILT: Record<string, { about: string; build(root: string): Promise<void>; check(diagnostics: readonly Expected[]): void }> = {
+    'named-pipe-as-nfr': {
+      about: 'nfr.yaml is a named pipe',
+      async build(root) {
+        await mkdir(path.join(root, 'checkout'), { recursive: true });
+        await writeFile(path.join(root, 'checkout/feature.md'), FEATURE);
+        execFileSync('mkfifo', [path.join(root, 'checkout/nfr.yaml')]);
+      },
+      check: (diagnostics) => expect(diagnostics).toEqual([error('file/unreadable', 'checkout/nfr.yaml', 1)]),
+    },
+    'folders-40-deep': {
+      about: 'a bundle 40 folders below the content root',
+      async build(root) {
+        const deep = path.join(root, ...Array<string>(40).fill('d'));
+        await mkdir(deep, { recursive: true });
+        await writeFile(path.join(deep, 'feature.md'), FEATURE);
+      },
+      check: (diagnostics) => expect(diagnostics).toEqual([error('scan/no-content', '.', 1), error('scan/unreadable', Array(33).fill('d').join('/'), 1)]),
+    },
+    'problems-by-the-hundred-thousand': {
+      about: '45,000 NFRs with five mistakes each',
+      async build(root) {
+        await mkdir(path.join(root, 'checkout'), { recursive: true });
+        await writeFile(path.join(root, 'checkout/feature.md'), FEATURE);
+        const items = Array.from({ length: 45_000 }, (_, i) => `  - id: CHK-NFR-${i}\n    category: 1\n`);
+        await writeFile(path.join(root, 'checkout/nfr.yaml'), `nfrs:\n${items.join('')}`);
+      },
+      check(diagnostics) {
+        expect(diagnostics).toHaveLength(101);
+        expect(diagnostics.slice(0, 100).every((d) => d.rule.startsWith('schema/') && d.file === 'checkout/nfr.yaml')).toBe(true);
+        expect(diagnostics.at(-1)).toEqual(error('file/too-many-problems', 'checkout/nfr.yaml', 42));
+      },
+    },
+  };
+  const BUILT_NAMES = Object.keys(BUILT);
+  let top: string;
+
+  beforeAll(async () => {
+    top = await tempDir();
+    for (const [name, { build }] of Object.entries(BUILT)) await build(path.join(top, name));
+  });
+
+  it.each(BUILT_NAMES)(
+    '%s, in-process',
+    async (name) => {
+      const dir = path.join(top, name);
+      const portal = await loadPortal(dir, { configDir: dir });
+      BUILT[name]!.check(portal.diagnostics.map(fields));
+      for (const d of portal.diagnostics) expect(d.hint.trim()).not.toBe('');
+    },
+    CASE_LIMIT_MS,
+  );
+
+  it.each(BUILT_NAMES)(
+    '%s, through the CLI',
+    async (name) => {
+      const run = await specport(path.join(top, name), ['check', '--content', '.', '--format', 'json'], CASE_LIMIT_MS);
+      expect(run.code).toBe(1);
+      expect(run.stdout).not.toMatch(STACK);
+      expect(run.stderr).not.toMatch(STACK);
+      BUILT[name]!.check((JSON.parse(run.stdout) as { diagnostics: Diagnostic[] }).diagnostics.map(fields));
+    },
+    2 * CASE_LIMIT_MS,
+  );
 });
 
 /**
