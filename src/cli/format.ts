@@ -65,13 +65,16 @@ function codeFrame(source: string | undefined, d: Diagnostic, color: boolean): s
 
 /**
  * A diagnostic's file as text, or undefined when it is missing, not a regular file, outside the
- * content root, too large or binary (a NUL byte in its first 8 KB, as git decides). Never throws.
+ * content root, reached through a symbolic link, too large or binary (a NUL byte in its first
+ * 8 KB, as git decides). Never throws. A link is never followed: the diagnostic may be about a
+ * link that leaves the content root, and its frame would print the target's first lines.
  */
 function readSource(contentRoot: string, file: string): string | undefined {
   const abs = path.resolve(contentRoot, file);
   const rel = path.relative(contentRoot, abs);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   try {
+    if (realpathSync(abs) !== path.join(realpathSync(contentRoot), rel)) return undefined;
     const stat = statSync(abs);
     if (!stat.isFile() || stat.size >= MAX_FRAME_FILE_BYTES) return undefined;
     const head = Buffer.alloc(Math.min(stat.size, 8000));

@@ -961,11 +961,9 @@ describe('a secret next to the content root', () => {
   }, 300_000);
 
   /**
-   * The pretty format prints a code frame of each diagnostic's file, read by src/cli/format.ts,
-   * which follows a link there: the frame under `scan/link-outside` shows the first lines of the
-   * file the link points at. These cases leak through that frame, and only through it (the JSON
-   * output of the same runs is clean). Drop `.fails` once format.ts reads a file only when its
-   * real path is inside the content root.
+   * The pretty format prints a code frame of each diagnostic's file. Under `scan/link-outside`
+   * the file is the link itself, and a frame read through it would print the first lines of the
+   * file it points at: src/cli/format.ts never follows a link for a frame.
    */
   const FRAMED_LINKS = ['openapi-contract-symlink', 'openapi-ref-through-symlink', 'symlink-absolute', 'symlink-feature-md-outside', 'symlink-nfr-outside', 'absolute-paths'];
 
@@ -973,7 +971,7 @@ describe('a secret next to the content root', () => {
     expect(await leaking(cases.filter((name) => !FRAMED_LINKS.includes(name)), [])).toEqual([]);
   }, 300_000);
 
-  it.fails('never shows the secret in the code frame under a link that leaves the content root (known leak in format.ts)', async () => {
+  it('never shows the secret in the code frame under a link that leaves the content root', async () => {
     expect(await leaking(FRAMED_LINKS, [])).toEqual([]);
   }, 300_000);
 });
