@@ -6,7 +6,7 @@
 import type { Segment } from './json-position.ts';
 
 /** `$ref`s followed in one resolution; real chains are a handful long. */
-const MAX_HOPS = 64;
+export const MAX_HOPS = 64;
 
 /** A plain mapping (not an array, not null): what OpenAPI objects are once parsed. */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -32,7 +32,8 @@ export type Resolution =
   | { ok: true; value: unknown; path: string[] }
   /** `at`: the segments that did resolve; `missing`: the first one that did not. */
   | { ok: false; reason: 'missing'; at: string[]; missing: string; keys: string[] }
-  | { ok: false; reason: 'loop' | 'invalid' };
+  /** `too-long`: more than MAX_HOPS references in a row, none of them coming back. */
+  | { ok: false; reason: 'loop' | 'too-long' | 'invalid' };
 
 /**
  * Resolves an internal reference (`#/…`) in `document`. Like most tools, a `$ref` met half-way
@@ -55,7 +56,7 @@ export function resolvePointer(document: unknown, ref: string): Resolution {
     if (typeof next !== 'string' || !next.startsWith('#') || Object.keys(step.value as object).length > 1) return step;
     current = next;
   }
-  return { ok: false, reason: 'loop' };
+  return { ok: false, reason: 'too-long' };
 }
 
 function walk(document: unknown, segments: readonly string[], seen: Set<string>): Resolution {

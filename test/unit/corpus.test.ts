@@ -375,6 +375,17 @@ const CASES: Record<string, { about: string; expect: Expected[] }> = {
     about: 'a $ref to /etc/passwd',
     expect: [error('openapi/ref-outside', 'checkout/openapi.yaml', 9)],
   },
+  'openapi-ref-chain': {
+    about: 'a chain of 70 references to references: the first ones never reach a schema within 64 steps',
+    expect: [
+      error('openapi/ref-unresolved', 'checkout/openapi.yaml', 9),
+      error('openapi/ref-unresolved', 'checkout/openapi.yaml', 11),
+      error('openapi/ref-unresolved', 'checkout/openapi.yaml', 13),
+      error('openapi/ref-unresolved', 'checkout/openapi.yaml', 15),
+      error('openapi/ref-unresolved', 'checkout/openapi.yaml', 17),
+      error('openapi/ref-unresolved', 'checkout/openapi.yaml', 19),
+    ],
+  },
   'openapi-ref-encoded-parent': {
     about: 'a $ref escaping through percent-encoded ../',
     expect: [error('openapi/ref-outside', 'checkout/openapi.yaml', 9)],
@@ -829,7 +840,8 @@ describe('specport build on a byte-level case', () => {
 /**
  * Cases git cannot hold, or too large to commit, built in a temporary folder: a named pipe where a
  * YAML file belongs (reading it would block for ever), folders nested deeper than the scan goes,
- * and a 1.7 MB nfr.yaml with over 200,000 problems (one list that size overflowed the stack).
+ * a chain of 10,000 references (a minute in the validator before it was cut), and a 1.7 MB nfr.yaml
+ * with over 200,000 problems (one list that size overflowed the stack).
  */
 describe('cases built at run time', () => {
   const FEATURE = '---\ntitle: Checkout\nid: CHK\nstatus: draft\nowner: team-a\n---\n\nThe story.\n';
@@ -851,6 +863,20 @@ describe('cases built at run time', () => {
         await writeFile(path.join(deep, 'feature.md'), FEATURE);
       },
       check: (diagnostics) => expect(diagnostics).toEqual([error('scan/no-content', '.', 1), error('scan/unreadable', Array(33).fill('d').join('/'), 1)]),
+    },
+    'ref-chain-10000': {
+      about: 'a contract of 10,000 references in a row',
+      async build(root) {
+        await mkdir(path.join(root, 'checkout'), { recursive: true });
+        await writeFile(path.join(root, 'checkout/feature.md'), FEATURE);
+        const chain = Array.from({ length: 10_000 }, (_, i) => `    A${i}:\n      $ref: "#/components/schemas/A${i + 1}"\n`);
+        await writeFile(path.join(root, 'checkout/openapi.yaml'), `openapi: 3.1.0\ninfo:\n  title: Chain\n  version: 1.0.0\npaths: {}\ncomponents:\n  schemas:\n${chain.join('')}    A10000:\n      type: object\n`);
+      },
+      check(diagnostics) {
+        // 9,936 references start chains longer than 64: the first 100 are listed, the rest counted.
+        expect(diagnostics.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => error('openapi/ref-unresolved', 'checkout/openapi.yaml', 9 + 2 * i)));
+        expect(diagnostics.slice(100)).toEqual([error('file/too-many-problems', 'checkout/openapi.yaml', 209)]);
+      },
     },
     'problems-by-the-hundred-thousand': {
       about: '45,000 NFRs with five mistakes each',
