@@ -24,6 +24,14 @@ export const hrefOf = (target: Target) =>
     ? `/entities/${entitySegment(target.label)}/`
     : `/features/${target.feature}/${target.anchor ? `#${target.anchor}` : ''}`;
 
+/**
+ * "Did you mean" compares a dangling reference with every candidate. Past this many comparisons
+ * in one portal, hints stop suggesting: a file of 100,000 dangling references against 10,000 IDs
+ * would otherwise take minutes. Real portals use a small fraction of it.
+ */
+const SUGGESTION_BUDGET = 5_000_000;
+const suggestionsLeft = new WeakMap<PortalIndex, number>();
+
 /** Resolves `raw` written in feature `from`; returns the target or a diagnostic. */
 export function resolveRef(
   index: PortalIndex,
@@ -36,8 +44,11 @@ export function resolveRef(
     return { diagnostic: problem(refRules, 'refs/malformed', at, `"${raw}" is not a typed reference.`, 'Write kind:target, e.g. nfr:CHK-NFR-01, op:createOrder, entity:Order, feature:checkout.') };
   }
   const { kind, target } = ref;
-  const unresolved = (what: string, candidates: Iterable<string>, extra = '') => {
-    const near = closest(target, [...candidates]);
+  /** `candidates` is called only while the suggestion budget lasts; `count` is how many it gives at most. */
+  const unresolved = (what: string, count: number, candidates: () => Iterable<string>, extra = '') => {
+    const left = suggestionsLeft.get(index) ?? SUGGESTION_BUDGET;
+    suggestionsLeft.set(index, left - count);
+    const near = left >= count ? closest(target, [...candidates()]) : [];
     return {
       ref,
       diagnostic: problem(refRules, 'refs/unresolved', at, `${raw} points at no ${what}.`,
@@ -48,7 +59,7 @@ export function resolveRef(
   switch (kind) {
     case 'feature': {
       const found = index.features.get(target);
-      return found ? { ref, target: found } : unresolved('feature (bundle folder name)', index.features.keys());
+      return found ? { ref, target: found } : unresolved('feature (bundle folder name)', index.features.size, () => index.features.keys());
     }
     case 'nfr':
     case 'threat':
@@ -56,8 +67,8 @@ export function resolveRef(
       const found = index.items.get(target);
       const names = { nfr: 'NFR', threat: 'threat', edge: 'edge case' } as const;
       if (found && found.kind === kind) return { ref, target: found };
-      if (found) return unresolved(names[kind], [], ` ${target} is ${found.kind === 'edge' ? 'an edge case' : `a ${names[found.kind as 'nfr']}`}: write ${found.kind}:${target}.`);
-      return unresolved(names[kind], [...index.items.values()].filter((t) => t.kind === kind).map((t) => t.anchor));
+      if (found) return unresolved(names[kind], 0, () => [], ` ${target} is ${found.kind === 'edge' ? 'an edge case' : `a ${names[found.kind as 'nfr']}`}: write ${found.kind}:${target}.`);
+      return unresolved(names[kind], index.items.size, () => [...index.items.values()].filter((t) => t.kind === kind).map((t) => t.anchor));
     }
     case 'op': {
       const [scope, id] = target.includes('/') ? (target.split('/', 2) as [string, string]) : [undefined, target];
@@ -72,18 +83,18 @@ export function resolveRef(
           diagnostic: problem(refRules, 'refs/ambiguous', at, `${raw} matches operations in ${matches.map((t) => t.feature).join(', ')}.`, `Qualify it with the feature: ${matches.map((t) => `op:${t.feature}/${id}`).join(' or ')}.`),
         };
       }
-      return unresolved('operation (operationId)', index.operations.keys());
+      return unresolved('operation (operationId)', index.operations.size, () => index.operations.keys());
     }
     case 'entity':
     case 'component': {
       const map = kind === 'entity' ? index.entities : index.components;
       const list = map.get(target);
       if (list && list.length > 0) return { ref, target: list.find((t) => t.feature === from) ?? list[0]! };
-      return unresolved(kind === 'entity' ? 'entity of any ER diagram' : 'component of any context diagram', map.keys());
+      return unresolved(kind === 'entity' ? 'entity of any ER diagram' : 'component of any context diagram', map.size, () => map.keys());
     }
     case 'sequence': {
       const found = index.sequences.get(target) ?? index.sequences.get(`${from}/${target}`);
-      return found ? { ref, target: found } : unresolved('sequence (write <feature-slug>/<file name without .mmd>)', index.sequences.keys());
+      return found ? { ref, target: found } : unresolved('sequence (write <feature-slug>/<file name without .mmd>)', index.sequences.size, () => index.sequences.keys());
     }
   }
 }

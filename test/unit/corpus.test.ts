@@ -840,7 +840,8 @@ describe('specport build on a byte-level case', () => {
 /**
  * Cases git cannot hold, or too large to commit, built in a temporary folder: a named pipe where a
  * YAML file belongs (reading it would block for ever), folders nested deeper than the scan goes,
- * a chain of 10,000 references (a minute in the validator before it was cut), and a 1.7 MB nfr.yaml
+ * a chain of 10,000 references (a minute in the validator before it was cut), 10,000 dangling
+ * references among 10,000 NFRs (quadratic suggestions), and a 1.7 MB nfr.yaml
  * with over 200,000 problems (one list that size overflowed the stack).
  */
 describe('cases built at run time', () => {
@@ -876,6 +877,22 @@ describe('cases built at run time', () => {
         // 9,936 references start chains longer than 64: the first 100 are listed, the rest counted.
         expect(diagnostics.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => error('openapi/ref-unresolved', 'checkout/openapi.yaml', 9 + 2 * i)));
         expect(diagnostics.slice(100)).toEqual([error('file/too-many-problems', 'checkout/openapi.yaml', 209)]);
+      },
+    },
+    'dangling-refs-by-the-thousand': {
+      about: '10,000 NFRs, and an edge case with 10,000 references to NFRs that do not exist',
+      async build(root) {
+        await mkdir(path.join(root, 'checkout'), { recursive: true });
+        await writeFile(path.join(root, 'checkout/feature.md'), FEATURE);
+        const nfrs = Array.from({ length: 10_000 }, (_, i) => `  - { id: CHK-NFR-${i}, category: latency, statement: S., target: none, reason: R., applies_to: feature:checkout, verification: V., priority: must }\n`);
+        await writeFile(path.join(root, 'checkout/nfr.yaml'), `nfrs:\n${nfrs.join('')}`);
+        const refs = Array.from({ length: 10_000 }, (_, i) => `      - nfr:CHK-NFX-${i}\n`);
+        await writeFile(path.join(root, 'checkout/edge-cases.yaml'), `edge_cases:\n  - id: CHK-EC-1\n    scenario: S?\n    expected: E.\n    severity: high\n    refs:\n${refs.join('')}`);
+      },
+      check(diagnostics) {
+        // "Did you mean" compared each dangling reference with every NFR: minutes, before it had a budget.
+        expect(diagnostics.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => error('refs/unresolved', 'checkout/edge-cases.yaml', 7 + i)));
+        expect(diagnostics.slice(100)).toEqual([error('file/too-many-problems', 'checkout/edge-cases.yaml', 107)]);
       },
     },
     'problems-by-the-hundred-thousand': {
