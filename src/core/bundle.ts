@@ -163,7 +163,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     const result = await parseContract(path.join(bundle.abs, name), { bundleDir: bundle.abs, file: file(name), maxBytes: limits.contract });
     pushAll(diagnostics, result.diagnostics);
     for (const included of result.files ?? []) claimed.add(included);
-    if (result.contract && result.document) parsed.contracts.push({ contract: result.contract, document: result.document });
+    if (result.contract && result.document) parsed.contracts.push({ contract: { ...result.contract, includes: result.files.map(file) }, document: result.document });
   }
 
   // Threat models exported from Threat Dragon or as OTM, under any JSON name, recognised by content.

@@ -7,10 +7,8 @@ import { completenessOf } from './completeness.ts';
 import { checkCoverage, checkSequence, type SequenceFindings } from './consistency.ts';
 import { problem, pushAll, type Diagnostic } from './diagnostics.ts';
 import { buildIndex, idRules } from './index-items.ts';
-import { isRecord } from './json-pointer.ts';
 import { renderStory } from './markdown.ts';
-import type { Backlink, Contract, Feature, LinkedRef, SourceRef } from './model.ts';
-import { EXTERNAL_KEY } from './openapi-refs.ts';
+import type { Backlink, Feature, LinkedRef, SourceRef } from './model.ts';
 import { hrefOf, resolveRef } from './resolve.ts';
 import type { RefKind } from './schemas/refs.ts';
 import { riskOf } from './schemas/threats.ts';
@@ -94,7 +92,7 @@ export async function link(
       return ref?.href ? { href: `${(options.base ?? '/').replace(/\/$/, '')}${ref.href}`, label: ref.label ?? raw } : undefined;
     });
 
-    const contracts = bundle.contracts.map(({ contract, document }) => ({ ...contract, includes: includedFiles(bundle, contract, document) }));
+    const contracts = bundle.contracts.map((c) => c.contract);
     const findings = new Map<string, SequenceFindings>();
     for (const sequence of bundle.sequences) {
       const checked = checkSequence(sequence, index);
@@ -118,22 +116,3 @@ export async function link(
   return { features, diagnostics };
 }
 
-/**
- * The files of the bundle that a contract `$ref`s, relative to the content root, so the portal can
- * say where each one was published. The bundler embeds every referenced file under
- * `x-ext/<key>`, the key being the file's path in the bundle with separators replaced
- * (`schemas/problem.yaml` → `schemas-problem.yaml`, then `-2`, `-3` on a clash; see `loadFile` in
- * openapi-refs.ts), so the keys name the files. A file the bundle reported as unknown was claimed
- * by no contract, whatever its name.
- */
-function includedFiles(bundle: ParsedBundle, contract: Contract, document: Record<string, unknown>): string[] {
-  const embedded = isRecord(document[EXTERNAL_KEY]) ? Object.keys(document[EXTERNAL_KEY]) : [];
-  if (embedded.length === 0) return [];
-  const prefix = bundle.dir === '.' ? '' : `${bundle.dir}/`;
-  const unknown = new Set(bundle.diagnostics.filter((d) => d.rule === 'bundle/unknown-file').map((d) => d.file));
-  return bundle.files.filter((file) => {
-    if (file === contract.file || unknown.has(file) || !file.startsWith(prefix)) return false;
-    const key = file.slice(prefix.length).replace(/[^\w.-]+/g, '-');
-    return embedded.some((k) => k === key || (k.startsWith(`${key}-`) && /^\d+$/.test(k.slice(key.length + 1))));
-  });
-}
