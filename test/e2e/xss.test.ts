@@ -230,12 +230,12 @@ async function pokeScalar(page: Page) {
   for (let i = 0; i < Math.min(await show.count(), 20); i++) await show.nth(i).click({ timeout: 1_000 }).catch(() => undefined);
   const testRequest = page.locator('#sp-api-reference button', { hasText: 'Test Request' }).first();
   if (await testRequest.count()) {
-    await testRequest.click({ timeout: 2_000 }).catch(() => undefined);
+    await testRequest.click({ timeout: 10_000 }).catch(() => undefined);
     await settle(page);
     await page.keyboard.press('Escape');
   }
   const searchButton = page.locator('#sp-api-reference button', { hasText: 'Open Search' }).first();
-  await searchButton.click({ timeout: 2_000 });
+  await searchButton.click({ timeout: 10_000 });
   await page.keyboard.type('img', { delay: 20 });
   await settle(page);
   await page.keyboard.press('Escape');
