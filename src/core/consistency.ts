@@ -25,15 +25,57 @@ export interface SequenceFindings {
   unknownCalls: string[];
 }
 
-export function checkSequence(sequence: Sequence, index: PortalIndex): { findings: SequenceFindings; diagnostics: Diagnostic[] } {
-  const { diagram } = sequence;
-  const diagnostics: Diagnostic[] = [];
-  const findings: SequenceFindings = { unknownParticipants: [], unknownCalls: [] };
+/** What sequences are checked against, built once per portal index: checking one sequence never walks the whole portal. */
+interface Known {
+  /** Normalised component IDs and labels. */
+  components: Map<string, { external: boolean }>;
+  /** `GET /orders/{id}` → operations by method: literal paths in a set, templated ones by segment count. */
+  literal: Set<string>;
+  templated: Map<string, string[]>;
+}
+
+const knownOf = new WeakMap<PortalIndex, Known>();
+
+function known(index: PortalIndex): Known {
+  const cached = knownOf.get(index);
+  if (cached) return cached;
   const components = new Map<string, { external: boolean }>();
   for (const [id, targets] of index.components) {
     components.set(normalise(id), { external: targets.some((t) => t.external === true) });
     for (const target of targets) components.set(normalise(target.label), { external: target.external === true });
   }
+  const literal = new Set<string>();
+  const templated = new Map<string, string[]>();
+  for (const targets of index.operations.values()) {
+    for (const target of targets) {
+      const [method, template] = target.label.split(' ', 2) as [string, string];
+      if (!template?.includes('{')) {
+        literal.add(`${method} ${template}`);
+        continue;
+      }
+      const key = `${method} ${template.split('/').length}`;
+      templated.set(key, [...(templated.get(key) ?? []), template]);
+    }
+  }
+  const result = { components, literal, templated };
+  knownOf.set(index, result);
+  return result;
+}
+
+/** Whether `METHOD path` is an operation of some contract, literally or through a path template. */
+function isOperation(k: Known, method: string, path: string): boolean {
+  const candidates = path.endsWith('/') && path.length > 1 ? [path, path.slice(0, -1)] : [path];
+  return candidates.some(
+    (p) => k.literal.has(`${method} ${p}`) || (k.templated.get(`${method} ${p.split('/').length}`) ?? []).some((template) => fitsTemplate(template, p)),
+  );
+}
+
+export function checkSequence(sequence: Sequence, index: PortalIndex): { findings: SequenceFindings; diagnostics: Diagnostic[] } {
+  const { diagram } = sequence;
+  const diagnostics: Diagnostic[] = [];
+  const findings: SequenceFindings = { unknownParticipants: [], unknownCalls: [] };
+  const k = known(index);
+  const { components } = k;
   const componentOf = (participant: string) => {
     const p = diagram.participants.find((x) => x.id === participant);
     return components.get(normalise(participant)) ?? (p ? components.get(normalise(p.label)) : undefined);
@@ -49,10 +91,6 @@ export function checkSequence(sequence: Sequence, index: PortalIndex): { finding
     );
   }
 
-  const operations = [...index.operations.values()].flat().map((t) => {
-    const [method, path] = t.label.split(' ', 2) as [string, string];
-    return { method, template: path };
-  });
   for (const message of diagram.messages) {
     const call = HTTP_CALL.exec(message.text);
     if (!call) continue;
@@ -60,7 +98,7 @@ export function checkSequence(sequence: Sequence, index: PortalIndex): { finding
     if (componentOf(message.to)?.external) continue;
     const method = call[1]!.toUpperCase();
     const path = call[2]!;
-    if (operations.some((op) => op.method === method && (op.template === path || fitsTemplate(op.template, path)))) continue;
+    if (isOperation(k, method, path)) continue;
     const text = `${method} ${path}`;
     findings.unknownCalls.push(text);
     diagnostics.push(
@@ -104,18 +142,15 @@ export function checkCoverage(slug: string, contracts: readonly Contract[], thre
 }
 
 /**
- * Whether a called path (`/orders/42`, or `/orders/42/`) fits a contract's path template
- * (`/orders/{orderId}`): segment by segment, a parameter standing for one or more characters other
- * than `/`. Not a regular expression: one with several parameters in a segment
- * (`/{a}-{b}-{c}`) backtracks exponentially on a long called path.
+ * Whether a called path (`/orders/42`) fits a contract's path template (`/orders/{orderId}`):
+ * segment by segment, a parameter standing for one or more characters other than `/`. Not a
+ * regular expression: one with several parameters in a segment (`/{a}-{b}-{c}`) backtracks
+ * exponentially on a long called path.
  */
 function fitsTemplate(template: string, path: string): boolean {
-  const fits = (called: string) => {
-    const wanted = template.split('/');
-    const got = called.split('/');
-    return wanted.length === got.length && wanted.every((segment, i) => fitsSegment(segment, got[i]!));
-  };
-  return fits(path) || (path.endsWith('/') && fits(path.slice(0, -1)));
+  const wanted = template.split('/');
+  const got = path.split('/');
+  return wanted.length === got.length && wanted.every((segment, i) => fitsSegment(segment, got[i]!));
 }
 
 /** One segment: the text between parameters must appear in order; leftmost is always the best choice. */
