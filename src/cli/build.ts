@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /** The project root, where astro.config.mjs lives. */
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export async function buildSite(options: { content: readonly string[]; out: string; allowErrors?: boolean }): Promise<number> {
   // Read by src/content.config.ts (roots joined by the path delimiter); Astro's telemetry would call a third-party host.

@@ -6,16 +6,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { hasErrors } from '../core/diagnostics.ts';
 import { closeMermaid } from '../core/mermaid.ts';
+import { openParseCache, parseCacheDir } from '../core/parse-cache.ts';
 import { loadPortal } from '../core/portal.ts';
 import { contentRoots, loadConfig } from '../core/config.ts';
-import { buildSite } from './build.ts';
+import { buildSite, PROJECT_ROOT } from './build.ts';
 import { colorFor, formatGithub, formatJson, formatPretty, repositoryRoot, summary } from './format.ts';
 import { newBundle } from './new.ts';
 import { sync } from './sync.ts';
 
 const USAGE = `Usage:
-  specport check [--content DIR]... [--format pretty|json|github]
-  specport build [--content DIR]... [--out DIR] [--allow-errors]
+  specport check [--content DIR]... [--format pretty|json|github] [--no-cache]
+  specport build [--content DIR]... [--out DIR] [--allow-errors] [--no-cache]
   specport new <slug> [--area AREA] [--key KEY] [--content DIR]
   specport sync [--content DIR]... bring git submodules under DIR to their branch or pinned commit, then check
 
@@ -26,6 +27,9 @@ const USAGE = `Usage:
   --out DIR       where build writes the site (default: dist)
   --allow-errors  build: build even when check finds errors (for previews);
                   each affected page shows its errors in a banner
+  --no-cache      parse every bundle again instead of reusing the results of
+                  earlier runs for unchanged bundles (node_modules/.cache/specport,
+                  or SPECPORT_CACHE_DIR)
   --area AREA     new: the area folder to create the bundle in
   --key KEY       new: the feature key (default: derived from the slug)`;
 
@@ -42,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'pretty' },
         out: { type: 'string', default: 'dist' },
         'allow-errors': { type: 'boolean', default: false },
+        'no-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -60,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
   if (!['pretty', 'json', 'github'].includes(values.format)) return usage(`Unknown format "${values.format}".`);
   if (values['allow-errors'] && command !== 'build') return usage('--allow-errors is an option of build only.');
 
+  // Absolute before `build` moves to the project root; empty turns the cache off here and in Astro's loader.
+  process.env['SPECPORT_CACHE_DIR'] = values['no-cache'] ? '' : (parseCacheDir(PROJECT_ROOT) ?? '');
   const content = values.content?.map((root) => path.resolve(root)) ?? contentRoots((await loadConfig(process.cwd())).config, process.cwd());
   if (command === 'new') {
     if (content.length > 1 && values.content) return usage('new writes into one content root: pass --content once.');
@@ -73,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     if (synced !== 0) return synced;
   }
   if (command === 'check' || command === 'sync') {
-    const portal = await loadPortal(content);
+    const portal = await loadPortal(content, { cache: await parseCache(content) });
     if (values.format === 'json') console.log(formatJson(portal));
     else if (values.format === 'github') {
       const annotations = formatGithub(portal.diagnostics, { contentRoot: portal.root, base: repositoryRoot(portal.root) ?? process.cwd() });
@@ -96,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
  * With `allowErrors` (previews), errors are printed and the build goes on.
  */
 async function checkBeforeBuild(content: readonly string[], allowErrors: boolean): Promise<boolean> {
-  const portal = await loadPortal(content);
+  const portal = await loadPortal(content, { cache: await parseCache(content) });
   if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stderr) }));
   if (!hasErrors(portal.diagnostics)) return true;
   if (allowErrors) {
@@ -105,6 +112,12 @@ async function checkBeforeBuild(content: readonly string[], allowErrors: boolean
   }
   console.error('Build stopped: fix the errors above, then build again (or pass --allow-errors for a preview).');
   return false;
+}
+
+/** The parse cache of these content roots, unless turned off. */
+async function parseCache(content: readonly string[]) {
+  const dir = parseCacheDir(PROJECT_ROOT);
+  return dir ? openParseCache(dir, content) : undefined;
 }
 
 function usage(message: string): number {

@@ -8,6 +8,7 @@ import { checkCoverage, checkSequence, type SequenceFindings } from './consisten
 import { problem, pushAll, type Diagnostic } from './diagnostics.ts';
 import { buildIndex, idRules } from './index-items.ts';
 import { renderStory } from './markdown.ts';
+import type { ParseCache } from './parse-cache.ts';
 import type { Backlink, Feature, LinkedRef, SourceRef } from './model.ts';
 import { hrefOf, resolveRef } from './resolve.ts';
 import type { RefKind } from './schemas/refs.ts';
@@ -18,7 +19,13 @@ const fallbackMeta = (slug: string) => ({ title: slug, id: slug.toUpperCase().re
 
 export async function link(
   parsed: readonly ParsedBundle[],
-  options: { weights?: Readonly<Partial<Record<string, number>>>; /** Prefixed to story links (`/specs/`); `/` by default. */ base?: string } = {},
+  options: {
+    weights?: Readonly<Partial<Record<string, number>>>;
+    /** Prefixed to story links (`/specs/`); `/` by default. */
+    base?: string;
+    /** Stories rendered by earlier runs, by their text and where their links lead. */
+    cache?: ParseCache | undefined;
+  } = {},
 ): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const bundles: ParsedBundle[] = [];
@@ -87,10 +94,14 @@ export async function link(
       const at = { file: featureFile, line: bundle.bodyLine + wiki.line - 1, column: wiki.column };
       storyRefs.set(wiki.raw, linkRef(wiki.raw, { ...self, id: 'feature.md', kind: 'story' }, at));
     }
-    const story = await renderStory(bundle.body, (raw) => {
+    const resolve = (raw: string) => {
       const ref = storyRefs.get(raw);
       return ref?.href ? { href: `${(options.base ?? '/').replace(/\/$/, '')}${ref.href}`, label: ref.label ?? raw } : undefined;
-    });
+    };
+    const render = () => renderStory(bundle.body, resolve);
+    const story = options.cache
+      ? await options.cache.derived(['story', bundle.body, [...storyRefs.keys()].map(resolve)], render, (rendered) => !rendered.plain)
+      : await render();
 
     const contracts = bundle.contracts.map((c) => c.contract);
     const findings = new Map<string, SequenceFindings>();

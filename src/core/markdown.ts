@@ -114,6 +114,8 @@ export function scanStory(body: string): StoryScan {
 export interface RenderedStory {
   html: string;
   headings: Array<{ depth: number; slug: string; text: string }>;
+  /** Set when the story could not be read as Markdown in time and is shown as plain text. */
+  plain?: true;
 }
 
 export type ResolveLink = (raw: string) => { href: string; label: string } | undefined;
@@ -147,7 +149,7 @@ export async function renderStory(body: string, resolve: ResolveLink): Promise<R
 /** The story as preformatted text, escaped: what was written, without any Markdown. */
 function plainStory(body: string): RenderedStory {
   const text = body.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return { html: `<pre class="story-plain">${text}</pre>`, headings: [] };
+  return { html: `<pre class="story-plain">${text}</pre>`, headings: [], plain: true };
 }
 
 function render(body: string, resolve: ResolveLink): RenderedStory {

@@ -133,8 +133,9 @@ export function buildPermalinks(features: readonly Feature[], catalog: Catalog):
     }
   }
 
+  const bySlug = new Map(features.map((f) => [f.slug, f]));
   for (const entity of catalog.entities) {
-    const at = entityAt(entity, features);
+    const at = entityAt(entity, bySlug);
     claims.push({
       permalink: {
         kind: 'entity', feature: null, features: [...entity.features].sort(compare), ref: `entity:${entity.name}`,
@@ -202,11 +203,23 @@ function entitySummary(entity: EntityView): string {
 }
 
 /** Where an entity is first declared, for its diagnostics: the line of its name in the ER source. */
-function entityAt(entity: EntityView, features: readonly Feature[]): SourceRef {
+function entityAt(entity: EntityView, features: ReadonlyMap<string, Feature>): SourceRef {
   const slug = entity.declarations[0]?.feature ?? entity.features[0];
-  const model = features.find((f) => f.slug === slug)?.dataModel;
+  const model = slug === undefined ? undefined : features.get(slug)?.dataModel;
   if (!model) return { file: entity.declarations[0]?.file ?? '', line: 1 };
-  const word = new RegExp(`(^|[^\\p{L}\\p{N}_-])${entity.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}_-])`, 'u');
-  const index = model.source.split('\n').findIndex((line) => word.test(line));
+  const index = model.source.split('\n').findIndex((line) => hasWord(line, entity.name));
   return { file: model.file, line: index + 1 || 1 };
+}
+
+const WORD_CHAR = /[\p{L}\p{N}_-]/u;
+
+/** Whether `word` stands on its own in `line` (no letter, digit, `_` or `-` on either side). */
+function hasWord(line: string, word: string): boolean {
+  if (word === '') return false;
+  for (let at = line.indexOf(word); at !== -1; at = line.indexOf(word, at + 1)) {
+    const before = line[at - 1];
+    const after = line[at + word.length];
+    if ((before === undefined || !WORD_CHAR.test(before)) && (after === undefined || !WORD_CHAR.test(after))) return true;
+  }
+  return false;
 }

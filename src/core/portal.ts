@@ -14,12 +14,15 @@ import { RULES } from './rules.ts';
 import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 import { capPerFile } from './too-many.ts';
+import { bundleKey, codeDigest, type ParseCache } from './parse-cache.ts';
 
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
   configDir?: string;
   /** The site's base path, prefixed to the links rendered into story HTML; `/` by default. */
   base?: string;
+  /** Parse results of earlier runs (parse-cache.ts); every bundle is parsed when absent. */
+  cache?: ParseCache | undefined;
 }
 
 /** Loads the bundles under one content root or several; paths in the result are relative to `portal.root`. */
@@ -30,8 +33,21 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const root = scanned.base;
   const parsed = [];
   const hangBudget = { remainingMs: HANG_BUDGET_MS };
-  for (const bundle of scanned.bundles) parsed.push(await parseBundle(bundle, { limits: config.limits, hangBudget }));
-  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/' });
+  const { cache } = options;
+  const code = cache ? await codeDigest() : '';
+  for (const bundle of scanned.bundles) {
+    const key = cache ? await bundleKey(bundle, config.limits, code) : undefined;
+    const cached = key ? await cache!.get(key) : undefined;
+    if (cached) {
+      parsed.push(cached);
+      continue;
+    }
+    const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget });
+    if (key) await cache!.set(key, fresh);
+    parsed.push(fresh);
+  }
+  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache });
+  await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {
     for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { formatPretty } from '../cli/format.ts';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import type { Portal } from '../core/model.ts';
+import { openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
 import { loadPortal } from '../core/portal.ts';
 
 export interface SpecportLoaderOptions {
@@ -23,12 +24,22 @@ export interface SpecportLoaderOptions {
 }
 
 let pending: { key: string; portal: Promise<Portal> } | undefined;
+/** The parse cache, opened once and kept across reloads: an edit in the dev server parses only its bundle. */
+let caches: { key: string; cache: Promise<ParseCache | undefined> } | undefined;
 
-/** One core run per content state, shared by both collections. */
+/** One core run per content state, shared by all collections. */
 function portalFor(roots: readonly string[], options: { base: string; configDir: string }): Promise<Portal> {
   const key = [...roots, options.base, options.configDir].join('\0');
-  if (!pending || pending.key !== key) pending = { key, portal: loadPortal(roots, options) };
+  if (!pending || pending.key !== key) pending = { key, portal: cacheFor(roots).then((cache) => loadPortal(roots, { ...options, cache })) };
   return pending.portal;
+}
+
+/** `specport build` has already parsed every bundle for its check and left the results in this cache. */
+function cacheFor(roots: readonly string[]): Promise<ParseCache | undefined> {
+  const dir = parseCacheDir(process.cwd());
+  const key = `${dir}\0${roots.join('\0')}`;
+  if (!caches || caches.key !== key) caches = { key, cache: dir ? openParseCache(dir, roots) : Promise.resolve(undefined) };
+  return caches.cache;
 }
 
 function watch(context: LoaderContext, roots: readonly string[], reload: () => Promise<void>) {

@@ -1,0 +1,240 @@
+/**
+ * The parse cache: each bundle's parse result, kept on disk under a digest of everything it was
+ * parsed from, so that `check`, `build` (which checks, then loads the content again inside Astro)
+ * and the dev server parse only the bundles that changed. Parsing is most of a check's time:
+ * Mermaid's parser, the OpenAPI bundler and YAML; linking is cheap and always runs.
+ *
+ * The digest covers the bytes and names of the bundle's files, its place, the size limits and
+ * Specport's own code and locked dependencies, so a stale entry can never be read: a change to any
+ * of them is a new key. Files a contract pulled in from outside the bundle's own file list are
+ * checked by their digests too. Results that depend on the machine's speed (a diagram or story
+ * that ran out of time) are never stored.
+ *
+ * One pack file per set of content roots holds the entries the last run used, so the cache never
+ * grows past one portal's worth. A cache that cannot be read or written is simply not used.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { ParsedBundle } from './bundle.ts';
+import type { Located } from './items.ts';
+import type { SizeLimits } from './read.ts';
+import type { ScannedBundle } from './scan.ts';
+import type { DocPath } from './yaml.ts';
+
+/** Rules whose findings depend on how fast the machine is; a bundle with one is parsed again next time. */
+const TIME_DEPENDENT = new Set(['mermaid/timeout', 'feature/story-unreadable']);
+
+type Place = { line: number; column: number };
+/** Where each field of an item (and each entry of its lists) was written, by JSON-encoded path. */
+type Positions = Record<string, Place>;
+
+/** A parsed bundle as stored: its `locate` functions replaced by the positions they answer. */
+type Frozen = Omit<ParsedBundle, 'locateMeta' | 'nfrs' | 'threats' | 'edgeCases'> & {
+  metaPositions: Positions;
+  nfrs: StoredItem[];
+  threats: StoredItem[];
+  edgeCases: StoredItem[];
+};
+
+interface Stored {
+  /** The frozen bundle, serialised: each read gives a fresh copy that linking may change. */
+  bundle: Buffer;
+  /** Files read from outside the bundle's file list (a contract's `$ref` into a nested folder), with their digests. */
+  outside: Array<[abs: string, digest: string]>;
+}
+type StoredItem = Omit<Located<unknown>, 'locate'> & { positions: Positions };
+
+export interface ParseCache {
+  /** The parse result stored under `key`, if its outside files are unchanged. */
+  get(key: string): Promise<ParsedBundle | undefined>;
+  /** Stores a fresh parse result (unless it depends on the machine's speed). */
+  set(key: string, bundle: ParsedBundle): Promise<void>;
+  /**
+   * A value derived from text alone (a rendered story), stored under the digest of `inputs`:
+   * computed by `make` on a miss; a result `keep` rejects is returned but not stored.
+   */
+  derived<T>(inputs: unknown, make: () => Promise<T>, keep?: (value: T) => boolean): Promise<T>;
+  /** Writes the entries used since the last save, and only those, to disk. */
+  save(): Promise<void>;
+  /** Hits and misses since the cache was opened. */
+  readonly stats: { hits: number; misses: number };
+}
+
+const FORMAT = 1;
+
+/**
+ * Opens the cache for one set of content roots in `dir` (created when first saved). Reading a
+ * missing or damaged pack gives an empty cache.
+ */
+export async function openParseCache(dir: string, roots: readonly string[]): Promise<ParseCache> {
+  const file = path.join(dir, `parse-${digest(roots.map((r) => path.resolve(r)).join('\0')).slice(0, 16)}.bin`);
+  let entries = new Map<string, Stored>();
+  let values = new Map<string, Buffer>();
+  try {
+    const packed = deserialize(await readFile(file)) as { format: number; entries: Map<string, Stored>; values: Map<string, Buffer> };
+    if (packed.format === FORMAT && packed.entries instanceof Map && packed.values instanceof Map) ({ entries, values } = packed);
+  } catch {
+    // No cache yet, or one written by another version: start empty.
+  }
+  const used = new Map<string, Stored>();
+  const usedValues = new Map<string, Buffer>();
+  const stats = { hits: 0, misses: 0 };
+  return {
+    stats,
+    async get(key) {
+      const stored = used.get(key) ?? entries.get(key);
+      if (!stored || !(await outsideUnchanged(stored.outside))) {
+        stats.misses++;
+        return undefined;
+      }
+      stats.hits++;
+      used.set(key, stored);
+      return revive(deserialize(stored.bundle) as Frozen);
+    },
+    async set(key, bundle) {
+      if (bundle.diagnostics.some((d) => TIME_DEPENDENT.has(d.rule))) return;
+      const stored = { bundle: serialize(freeze(bundle)), outside: await outsideFiles(bundle) };
+      entries.set(key, stored);
+      used.set(key, stored);
+    },
+    async derived(inputs, make, keep = () => true) {
+      const key = digest(serialize(inputs));
+      const stored = usedValues.get(key) ?? values.get(key);
+      if (stored) {
+        usedValues.set(key, stored);
+        return deserialize(stored);
+      }
+      const value = await make();
+      if (keep(value)) usedValues.set(key, serialize(value));
+      return value;
+    },
+    async save() {
+      if (used.size === 0 && usedValues.size === 0) return;
+      try {
+        await mkdir(dir, { recursive: true });
+        const temp = `${file}.${process.pid}.tmp`;
+        await writeFile(temp, serialize({ format: FORMAT, entries: used, values: usedValues }));
+        await rename(temp, file);
+        await prune(dir);
+      } catch {
+        // A read-only or full disk: the next run parses again.
+      }
+      entries = new Map(used);
+      values = new Map(usedValues);
+      used.clear();
+      usedValues.clear();
+    },
+  };
+}
+
+/**
+ * The key of one bundle: its files' names and bytes, where it is, the size limits and `code`
+ * (the digest of Specport itself, from `codeDigest`). Reads every file of the bundle.
+ */
+export async function bundleKey(bundle: ScannedBundle, limits: SizeLimits, code: string): Promise<string> {
+  const hash = createHash('sha256').update(`${code}\0${bundle.abs}\0${bundle.dir}\0${JSON.stringify(limits)}\0${(bundle.refused ?? []).join('\0')}\0`);
+  for (const name of bundle.files) {
+    const bytes = await readFile(path.join(bundle.abs, name)).catch((error: NodeJS.ErrnoException) => Buffer.from(`\0unreadable ${error.code}`));
+    hash.update(`${name}\0${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest('hex');
+}
+
+let codeDigestOnce: Promise<string> | undefined;
+
+/**
+ * The digest of Specport's parsing code (every file under src/core) and its locked dependencies
+ * (package-lock.json), computed once per process. A new version of either is a new cache.
+ */
+export function codeDigest(): Promise<string> {
+  codeDigestOnce ??= (async () => {
+    const core = import.meta.dirname;
+    const hash = createHash('sha256');
+    const files = (await readdir(core, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+    for (const f of [...files, path.resolve(core, '../../package-lock.json')]) {
+      hash.update(`${path.relative(core, f)}\0`).update(await readFile(f).catch(() => Buffer.alloc(0)));
+    }
+    return hash.digest('hex');
+  })();
+  return codeDigestOnce;
+}
+
+/** Packs kept: one per set of content roots, the most recently written first. */
+const MAX_PACKS = 8;
+
+/** Removes all but the newest packs, so that portals built once (tests, previews) do not pile up. */
+async function prune(dir: string): Promise<void> {
+  const packs = (await readdir(dir)).filter((name) => /^parse-[0-9a-f]+\.bin$/.test(name)).map((name) => path.join(dir, name));
+  if (packs.length <= MAX_PACKS) return;
+  const dated = await Promise.all(packs.map(async (file) => ({ file, time: (await stat(file).catch(() => undefined))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.time - a.time);
+  await Promise.all(dated.slice(MAX_PACKS).map(({ file }) => rm(file, { force: true })));
+}
+
+const digest = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function outsideFiles(bundle: ParsedBundle): Promise<Stored['outside']> {
+  const own = new Set(bundle.files);
+  const root = bundle.dir === '.' ? bundle.abs : bundle.abs.slice(0, bundle.abs.length - bundle.dir.length - 1);
+  const outside = bundle.contracts.flatMap(({ contract }) => (contract.includes ?? []).filter((f) => !own.has(f))).map((f) => path.join(root, f));
+  return Promise.all([...new Set(outside)].map(async (abs) => [abs, await fileDigest(abs)] as [string, string]));
+}
+
+async function outsideUnchanged(outside: Stored['outside']): Promise<boolean> {
+  for (const [abs, expected] of outside) if ((await fileDigest(abs)) !== expected) return false;
+  return true;
+}
+
+const fileDigest = (abs: string) => readFile(abs).then(digest, () => 'missing');
+
+/** Positions of an item's fields and their list entries: every place linking reports at. */
+function positionsOf(value: unknown, locate: (path: DocPath) => Place): Positions {
+  const positions: Positions = { '[]': place(locate([])) };
+  if (!value || typeof value !== 'object') return positions;
+  for (const [key, field] of Object.entries(value)) {
+    positions[JSON.stringify([key])] = place(locate([key]));
+    if (Array.isArray(field)) field.forEach((_, i) => (positions[JSON.stringify([key, i])] = place(locate([key, i]))));
+  }
+  return positions;
+}
+
+const place = ({ line, column }: Place): Place => ({ line, column });
+
+/** A lookup over stored positions: the path itself, else its nearest recorded parent. */
+function locator(positions: Positions): (path: DocPath) => Place {
+  return (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const found = positions[JSON.stringify(path.slice(0, n))];
+      if (found) return { ...found };
+    }
+    return { line: 1, column: 1 };
+  };
+}
+
+function freeze(bundle: ParsedBundle): Frozen {
+  const { locateMeta, nfrs, threats, edgeCases, ...rest } = bundle;
+  const items = (list: Located<unknown>[]) => list.map(({ item, at, locate }) => ({ item, at, positions: positionsOf(item, locate) }));
+  return { ...rest, metaPositions: positionsOf(bundle.meta, locateMeta), nfrs: items(nfrs), threats: items(threats), edgeCases: items(edgeCases) };
+}
+
+function revive(frozen: Frozen): ParsedBundle {
+  const { metaPositions, nfrs, threats, edgeCases, ...rest } = frozen;
+  const items = <T>(list: StoredItem[]) =>
+    list.map(({ item, at, positions }) => {
+      const locate = locator(positions);
+      return { item: item as T, at, locate: (path: DocPath) => ({ file: at.file, ...locate(path) }) };
+    });
+  return { ...rest, locateMeta: locator(metaPositions), nfrs: items(nfrs), threats: items(threats), edgeCases: items(edgeCases) } as ParsedBundle;
+}
+
+/**
+ * Where the cache lives: `SPECPORT_CACHE_DIR` when set (empty turns the cache off), else
+ * `node_modules/.cache/specport` of the project, where build tools keep their caches.
+ */
+export function parseCacheDir(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const chosen = env['SPECPORT_CACHE_DIR'];
+  if (chosen === '') return undefined;
+  return chosen ? path.resolve(chosen) : path.join(projectRoot, 'node_modules', '.cache', 'specport');
+}

@@ -1,0 +1,130 @@
+/**
+ * The parse cache: a portal loaded from cached parse results is the portal parsed afresh, down
+ * to every diagnostic's line; only changed bundles are parsed again; results that depend on the
+ * machine's speed are never kept; a damaged cache is no cache.
+ */
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseBundle } from '../../src/core/bundle.ts';
+import { closeMermaid } from '../../src/core/mermaid.ts';
+import type { Portal } from '../../src/core/model.ts';
+import { bundleKey, codeDigest, openParseCache, parseCacheDir } from '../../src/core/parse-cache.ts';
+import { loadPortal } from '../../src/core/portal.ts';
+import { SIZE_LIMITS } from '../../src/core/read.ts';
+import { scan } from '../../src/core/scan.ts';
+import { tempDirs } from '../helpers/temp-dirs.ts';
+
+const SAMPLE = path.join(import.meta.dirname, '../../content');
+const HOSTILE = path.join(import.meta.dirname, '../fixtures/hostile');
+const temp = tempDirs('parse-cache');
+
+afterAll(closeMermaid);
+
+/** Everything a portal publishes or reports, as JSON (the `locate` functions are not data). */
+const published = (portal: Portal) => JSON.stringify({ features: portal.features, documents: [...portal.documents], diagnostics: portal.diagnostics });
+
+async function loadTwice(roots: string | string[], configDir: string) {
+  const dir = await temp();
+  const fresh = await loadPortal(roots, { configDir });
+  const cold = await openParseCache(dir, [roots].flat());
+  const first = await loadPortal(roots, { configDir, cache: cold });
+  const warm = await openParseCache(dir, [roots].flat());
+  const second = await loadPortal(roots, { configDir, cache: warm });
+  return { fresh, first, second, cold: cold.stats, warm: warm.stats };
+}
+
+describe('a portal loaded through the cache', () => {
+  it('is the sample portal parsed afresh, and the second load parses nothing', async () => {
+    const { fresh, first, second, cold, warm } = await loadTwice(SAMPLE, SAMPLE);
+    expect(fresh.features.length).toBeGreaterThanOrEqual(5);
+    expect(published(first)).toBe(published(fresh));
+    expect(published(second)).toBe(published(fresh));
+    expect(cold).toEqual({ hits: 0, misses: fresh.features.length });
+    expect(warm).toEqual({ hits: fresh.features.length, misses: 0 });
+  }, 120_000);
+
+  // Dangling and malformed references are reported where they were written, which the cache
+  // must remember without the YAML documents it parsed them from.
+  for (const kase of ['ref-nfr', 'ref-threat', 'ref-edge', 'ref-feature', 'ref-op', 'ref-escape-attempts', 'ids-duplicate-feature-key', 'import-broken-threat-model-json', 'warn-consistency-path-regex']) {
+    it(`reports ${kase}'s problems at the same lines as a fresh parse`, async () => {
+      const root = path.join(HOSTILE, kase);
+      const { fresh, second, warm } = await loadTwice(root, root);
+      expect(fresh.diagnostics.length).toBeGreaterThan(0);
+      expect(second.diagnostics).toEqual(fresh.diagnostics);
+      expect(published(second)).toBe(published(fresh));
+      expect(warm.misses).toBe(0);
+    }, 60_000);
+  }
+
+  it('parses again only the bundle whose file changed, and sees the change', async () => {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    const dir = await temp();
+    const before = await loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root]) });
+    const feature = before.features[0]!;
+    const file = path.join(root, feature.dir, 'feature.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Renamed on purpose'));
+    const cache = await openParseCache(dir, [root]);
+    const after = await loadPortal(root, { configDir: root, cache });
+    expect(cache.stats).toEqual({ hits: before.features.length - 1, misses: 1 });
+    expect(after.features.map((f) => f.meta.title)).toContain('Renamed on purpose');
+  }, 60_000);
+});
+
+describe('the cache itself', () => {
+  it('does not keep a bundle whose diagram ran out of time', async () => {
+    const root = path.join(HOSTILE, 'mermaid-hang-style-regex');
+    const [bundle] = (await scan([root])).bundles;
+    const parsed = await parseBundle(bundle!, {});
+    expect(parsed.diagnostics.map((d) => d.rule)).toContain('mermaid/timeout');
+    const cache = await openParseCache(await temp(), [root]);
+    const key = await bundleKey(bundle!, SIZE_LIMITS, await codeDigest());
+    await cache.set(key, parsed);
+    expect(await cache.get(key)).toBeUndefined();
+  }, 60_000);
+
+  it('keys a bundle by its bytes, its place and the size limits', async () => {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    const [bundle] = (await scan([root])).bundles;
+    const code = await codeDigest();
+    const key = await bundleKey(bundle!, SIZE_LIMITS, code);
+    expect(await bundleKey(bundle!, SIZE_LIMITS, code)).toBe(key);
+    expect(await bundleKey(bundle!, { ...SIZE_LIMITS, file: SIZE_LIMITS.file + 1 }, code)).not.toBe(key);
+    expect(await bundleKey(bundle!, SIZE_LIMITS, `${code}x`)).not.toBe(key);
+    expect(await bundleKey({ ...bundle!, abs: `${bundle!.abs}-moved` }, SIZE_LIMITS, code)).not.toBe(key);
+    const nfr = path.join(bundle!.abs, bundle!.files.find((f) => f.endsWith('.yaml'))!);
+    await writeFile(nfr, `${await readFile(nfr, 'utf8')}\n# one more line\n`);
+    expect(await bundleKey(bundle!, SIZE_LIMITS, code)).not.toBe(key);
+  });
+
+  it('treats a damaged pack as an empty cache', async () => {
+    const dir = await temp();
+    const valid = path.join(import.meta.dirname, '../fixtures/portal-valid');
+    const roots = [valid];
+    await loadPortal(valid, { cache: await openParseCache(dir, roots) });
+    const [pack] = await readdir(dir);
+    expect(pack).toMatch(/^parse-[0-9a-f]+\.bin$/);
+    await writeFile(path.join(dir, pack!), 'not a cache');
+    const cache = await openParseCache(dir, roots);
+    const portal = await loadPortal(valid, { cache });
+    expect(portal.features.length).toBeGreaterThan(0);
+    expect(cache.stats.hits).toBe(0);
+  }, 60_000);
+
+  it('keeps the newest packs only, one per set of content roots', async () => {
+    const dir = await temp();
+    const valid = path.join(import.meta.dirname, '../fixtures/portal-valid');
+    for (let i = 0; i < 10; i++) {
+      await loadPortal(valid, { cache: await openParseCache(dir, [valid, `/nowhere/${i}`]) });
+    }
+    expect((await readdir(dir)).filter((f) => f.endsWith('.bin'))).toHaveLength(8);
+  }, 60_000);
+
+  it('lives in node_modules/.cache/specport unless SPECPORT_CACHE_DIR says otherwise, and is off when that is empty', () => {
+    expect(parseCacheDir('/project', {})).toBe(path.join('/project', 'node_modules', '.cache', 'specport'));
+    expect(parseCacheDir('/project', { SPECPORT_CACHE_DIR: '/tmp/x' })).toBe('/tmp/x');
+    expect(parseCacheDir('/project', { SPECPORT_CACHE_DIR: '' })).toBeUndefined();
+  });
+});
