@@ -36,11 +36,12 @@ export async function checkColdWarm(content: string, cacheDir: string, log: (lin
   return { coldMs: cold.ms, warmMs: warm.ms, coldCode: cold.code, warmCode: warm.code };
 }
 
-/** Size, Pagefind index size and HTML page count of a built site. */
-export async function outputFigures(out: string): Promise<Pick<BuildFigures, 'outputBytes' | 'pagefindBytes' | 'htmlPages'>> {
+/** Size, Pagefind index size and page count, and HTML page count of a built site. */
+export async function outputFigures(out: string): Promise<Pick<BuildFigures, 'outputBytes' | 'pagefindBytes' | 'pagefindRecords' | 'htmlPages'>> {
   const all = await treeSize(out);
   const pagefind = await treeSize(path.join(out, 'pagefind'));
-  return { outputBytes: all.bytes, pagefindBytes: pagefind.bytes, htmlPages: all.htmlPages };
+  const fragments = await treeSize(path.join(out, 'pagefind', 'fragment'));
+  return { outputBytes: all.bytes, pagefindBytes: pagefind.bytes, pagefindRecords: fragments.files, htmlPages: all.htmlPages };
 }
 
 /** `specport build` into `out` (which must not exist) with a new, empty cache folder. */

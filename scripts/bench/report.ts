@@ -12,6 +12,8 @@ export interface BuildFigures {
   peakRss: number;
   outputBytes: number;
   pagefindBytes: number;
+  /** Pages Pagefind indexed: the files in `pagefind/fragment/`. */
+  pagefindRecords: number;
   htmlPages: number;
 }
 
@@ -299,6 +301,7 @@ function sizeSection(size: SizeResult): string {
     row('peak memory of the build', s.peakRss, b?.peakRss, formatBytes),
     row('output size', s.outputBytes, b?.outputBytes, formatBytes),
     row('Pagefind index (pagefind/)', s.pagefindBytes, b?.pagefindBytes, formatBytes),
+    row('pages in the Pagefind index', s.pagefindRecords, b?.pagefindRecords, formatCount),
     row('HTML pages', s.htmlPages, b?.htmlPages, formatCount),
   ];
   const lines = [`Portal of ${formatCount(size.n)} features`, table(['', 'Specport', 'bare Starlight', 'Specport ÷ baseline'], rows)];

@@ -188,8 +188,8 @@ const GB = 2 ** 30;
 const size = (n: number, specportMs: number, baselineMs: number, checkMs: number, peakRss = GB): SizeResult => ({
   n,
   check: { coldMs: checkMs, warmMs: checkMs / 4, coldCode: 0, warmCode: 0 },
-  specport: { code: 0, ms: specportMs, peakRss, outputBytes: 100 * n, pagefindBytes: 10 * n, htmlPages: 50 * n },
-  baseline: { code: 0, ms: baselineMs, peakRss: GB / 2, outputBytes: 80 * n, pagefindBytes: 10 * n, htmlPages: 50 * n, prepareMs: 1, markdownPages: 5 * n, plainPages: 45 * n - 1, unmatched: [] },
+  specport: { code: 0, ms: specportMs, peakRss, outputBytes: 100 * n, pagefindBytes: 10 * n, pagefindRecords: 40 * n, htmlPages: 50 * n },
+  baseline: { code: 0, ms: baselineMs, peakRss: GB / 2, outputBytes: 80 * n, pagefindBytes: 10 * n, pagefindRecords: 40 * n, htmlPages: 50 * n, prepareMs: 1, markdownPages: 5 * n, plainPages: 45 * n - 1, unmatched: [] },
 });
 
 const bench = (sizes: SizeResult[], extra: Partial<BenchResult> = {}): BenchResult => ({
@@ -266,6 +266,7 @@ describe('budgets', () => {
     expect(text).toContain('Scaling, 100 → 1,000 features');
     expect(text).toContain('Pages: Specport 50,000, baseline 50,000');
     expect(text).toContain('the same count.');
+    expect(text).toMatch(/pages in the Pagefind index\s+40,000\s+40,000\s+1\.00×/);
     expect(text).toMatch(/build \(cold cache, fresh output\)\s+150 s\s+100 s\s+1\.50×/);
     expect(text).toMatch(/Budgets\n/);
     expect(text).toMatch(/build of 1,000 features ≤ 1\.5× bare Starlight \(same pages\)\s+1\.50× \(150 s vs 100 s\)\s+ok/);
