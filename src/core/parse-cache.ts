@@ -135,11 +135,25 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
  */
 export async function bundleKey(bundle: ScannedBundle, limits: SizeLimits, code: string): Promise<string> {
   const hash = createHash('sha256').update(`${code}\0${bundle.abs}\0${bundle.dir}\0${JSON.stringify(limits)}\0${(bundle.refused ?? []).join('\0')}\0`);
+  const largest = Math.max(limits.file, limits.contract);
   for (const name of bundle.files) {
-    const bytes = await readFile(path.join(bundle.abs, name)).catch((error: NodeJS.ErrnoException) => Buffer.from(`\0unreadable ${error.code}`));
+    const bytes = await keyBytes(path.join(bundle.abs, name), largest);
     hash.update(`${name}\0${bytes.length}\0`).update(bytes);
   }
   return hash.digest('hex');
+}
+
+/**
+ * What a file adds to its bundle's key: its bytes, or, for what parsing refuses unread (a named
+ * pipe, whose read would block for ever, a device, a file above every size limit), a marker of
+ * what it is, so that the key never reads more than parsing would.
+ */
+async function keyBytes(abs: string, largest: number): Promise<Buffer> {
+  const info = await stat(abs).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) return Buffer.from(`\0unreadable ${info.code}`);
+  if (!info.isFile()) return Buffer.from(`\0not a file ${info.mode}`);
+  if (info.size > largest) return Buffer.from(`\0too large ${info.size} ${info.mtimeMs}`);
+  return readFile(abs).catch((error: NodeJS.ErrnoException) => Buffer.from(`\0unreadable ${error.code}`));
 }
 
 let codeDigestOnce: Promise<string> | undefined;

@@ -3,7 +3,8 @@
  * to every diagnostic's line; only changed bundles are parsed again; results that depend on the
  * machine's speed are never kept; a damaged cache is no cache.
  */
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/core/bundle.ts';
@@ -97,6 +98,24 @@ describe('the cache itself', () => {
     const nfr = path.join(bundle!.abs, bundle!.files.find((f) => f.endsWith('.yaml'))!);
     await writeFile(nfr, `${await readFile(nfr, 'utf8')}\n# one more line\n`);
     expect(await bundleKey(bundle!, SIZE_LIMITS, code)).not.toBe(key);
+  });
+
+  it('keys a named pipe and a file above every limit without reading them', async () => {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    const [bundle] = (await scan([root])).bundles;
+    const code = await codeDigest();
+    const before = await bundleKey(bundle!, SIZE_LIMITS, code);
+    // Reading a pipe that no one writes to never ends: the key must stat it, not read it.
+    execFileSync('mkfifo', [path.join(bundle!.abs, 'notes.yaml')]);
+    await writeFile(path.join(bundle!.abs, 'huge.json'), '');
+    await truncate(path.join(bundle!.abs, 'huge.json'), 100);
+    const small = { file: 10, contract: 10 };
+    const keyed = { ...bundle!, files: [...bundle!.files, 'notes.yaml', 'huge.json'] };
+    const withBoth = await bundleKey(keyed, small, code);
+    expect(withBoth).not.toBe(before);
+    await truncate(path.join(bundle!.abs, 'huge.json'), 200);
+    expect(await bundleKey(keyed, small, code)).not.toBe(withBoth);
   });
 
   it('treats a damaged pack as an empty cache', async () => {
