@@ -3,6 +3,7 @@
  * the Astro loader all call `loadPortal`.
  */
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { HANG_BUDGET_MS, parseBundle } from './bundle.ts';
 import { buildCatalog } from './catalog.ts';
 import { readProvenance, recentChanges } from './git.ts';
@@ -25,27 +26,33 @@ export interface LoadOptions {
   cache?: ParseCache | undefined;
 }
 
+/** Bundles parsed at the same time: enough to keep the Mermaid worker busy while files are read. */
+const BUNDLES_IN_FLIGHT = 8;
+
 /** Loads the bundles under one content root or several; paths in the result are relative to `portal.root`. */
 export async function loadPortal(contentRoots: string | readonly string[], options: LoadOptions = {}): Promise<Portal> {
   const roots = [contentRoots].flat().map((r) => path.resolve(r));
   const { config, diagnostics: configDiagnostics } = await loadConfig(path.resolve(options.configDir ?? process.cwd()), RULES);
   const scanned = await scan(roots);
   const root = scanned.base;
-  const parsed = [];
   const hangBudget = { remainingMs: HANG_BUDGET_MS };
   const { cache } = options;
   const code = cache ? await codeDigest() : '';
-  for (const bundle of scanned.bundles) {
-    const key = cache ? await bundleKey(bundle, config.limits, code) : undefined;
-    const cached = key ? await cache!.get(key) : undefined;
-    if (cached) {
-      parsed.push(cached);
-      continue;
-    }
-    const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget });
-    if (key) await cache!.set(key, fresh);
-    parsed.push(fresh);
-  }
+  // Several bundles at once, so that reading files and parsing YAML here overlap with Mermaid's
+  // parser in its worker; results keep the scan's order.
+  const limit = pLimit(BUNDLES_IN_FLIGHT);
+  const parsed = await Promise.all(
+    scanned.bundles.map((bundle) =>
+      limit(async () => {
+        const key = cache ? await bundleKey(bundle, config.limits, code) : undefined;
+        const cached = key ? await cache!.get(key) : undefined;
+        if (cached) return cached;
+        const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget });
+        if (key) await cache!.set(key, fresh);
+        return fresh;
+      }),
+    ),
+  );
   const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache });
   await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
