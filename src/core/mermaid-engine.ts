@@ -4,6 +4,7 @@
  * Mermaid is imported. Loading costs about half a second, which is why this runs in one
  * long-lived worker (see mermaid-pool.ts) rather than once per diagram.
  */
+import { installMermaidConfigCopy } from './mermaid-config-copy.ts';
 import { extractParts, type DiagramParts } from './mermaid-extract.ts';
 import { findFrontMatter, rewriteLikeMermaid, type Rewritten } from './mermaid-source.ts';
 
@@ -39,6 +40,7 @@ export function loadMermaid(): Promise<{ mermaid: Mermaid; decode: (text: unknow
     const { JSDOM } = (await import(jsdom)) as { JSDOM: new (html: string) => { window: Window & typeof globalThis } };
     const { window } = new JSDOM('<!doctype html><html><body></body></html>');
     Object.assign(globalThis, { window, document: window.document });
+    installMermaidConfigCopy();
     const { default: mermaid } = await import('mermaid');
     // `strict` keeps click callbacks unbound and labels sanitised. getDiagramFromText() ignores
     // `%%{init}%%` directives and front matter `config`, so a diagram cannot loosen this here.
