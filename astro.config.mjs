@@ -3,6 +3,7 @@ import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import mermaid from 'astro-mermaid';
 import { loadConfig, normaliseBase } from './src/core/config.ts';
+import { refPages } from './src/lib/refs/integration.ts';
 
 /** specport.config.* in the working directory; `check` reports its problems, here defaults stand in. */
 const { config } = await loadConfig(process.env.SPECPORT_CONFIG_DIR ?? process.cwd());
@@ -35,6 +36,8 @@ export default defineConfig({
       // Strict: labels are escaped and `click` callbacks disabled, since specs come from many teams.
       mermaidConfig: { securityLevel: 'strict' },
     }),
+    // Before Starlight, so that the /ref/ pages it writes after the build are in Pagefind's index.
+    refPages(),
     starlight({
       title: config.title,
       description: 'Feature specs: context, contracts, data, flows, NFRs, edge cases and threats, cross-linked.',

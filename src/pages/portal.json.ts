@@ -1,7 +1,7 @@
 /** `/portal.json`: the whole linked model as data, in the shape `/portal.schema.json` describes. */
 import type { APIRoute } from 'astro';
 import { exportPortal } from '../core/export.ts';
-import { getPermalinks } from './ref/_permalinks.ts';
+import { getPermalinks } from '../lib/permalinks.ts';
 
 export const GET: APIRoute = async () => {
   const { features, catalog } = await getPermalinks();

@@ -10,8 +10,8 @@ import { closeMermaid } from '../../src/core/mermaid.ts';
 import type { Contract, Diagram, Feature, NfrItem, ThreatItem } from '../../src/core/model.ts';
 import { buildPermalinks, permalinkRules, refPath, urlSegment, type Permalink } from '../../src/core/permalinks.ts';
 import { loadPortal } from '../../src/core/portal.ts';
-import { escapeHtml, renderRefPage, safeTarget } from '../../src/pages/ref/_html.ts';
-import { refRecords, type RefRecord } from '../../src/pages/ref/_records.ts';
+import { escapeHtml, renderRefPage, safeTarget } from '../../src/lib/refs/html.ts';
+import { refRecords, type RefRecord } from '../../src/lib/refs/records.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures');
 

@@ -9,7 +9,7 @@
  * ID, must be a path on this site (never `javascript:` or another host), and is escaped for the
  * attribute and the script it appears in.
  */
-import { KIND_LABELS, type RefRecord } from './_records.ts';
+import { KIND_LABELS, type RefRecord } from './records.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);

@@ -4,9 +4,9 @@
  * changes under the server, so they are recomputed whenever the collection's entries change.
  */
 import { getCollection } from 'astro:content';
-import { buildCatalog, type Catalog } from '../../core/catalog.ts';
-import { buildPermalinks, type Permalink } from '../../core/permalinks.ts';
-import { getFeatures, type FeatureEntry } from '../../lib/features.ts';
+import { buildCatalog, type Catalog } from '../core/catalog.ts';
+import { buildPermalinks, type Permalink } from '../core/permalinks.ts';
+import { getFeatures, type FeatureEntry } from './features.ts';
 
 export interface PermalinkIndex {
   features: FeatureEntry[];

@@ -1,12 +1,12 @@
 /**
- * `/ref/<ID>/`: one tiny static page per permanent link (see `_html.ts`). An endpoint rather than
- * an `.astro` page, so that no layout, stylesheet or page script is added to tens of thousands
- * of pages; the route ends in `index.html` so that static hosts serve it at `/ref/<ID>/`.
+ * `/ref/<ID>/` in `astro dev`, injected by `integration.ts`: the same page a build writes, made
+ * on request from the collections, so that a permanent link follows the content as it changes.
+ * The route ends in `index.html` so that the dev server answers at `/ref/<ID>/`.
  */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { getPermalinks } from '../_permalinks.ts';
-import { renderRefPage } from '../_html.ts';
-import { refRecords, type RefRecord } from '../_records.ts';
+import { getPermalinks } from '../permalinks.ts';
+import { renderRefPage } from './html.ts';
+import { refRecords, type RefRecord } from './records.ts';
 
 export const getStaticPaths = (async () => {
   const { features, catalog, permalinks } = await getPermalinks();
