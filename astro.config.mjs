@@ -1,6 +1,7 @@
 // @ts-check
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+import { fileURLToPath } from 'node:url';
 import mermaid from 'astro-mermaid';
 import { loadConfig, normaliseBase } from './src/core/config.ts';
 import { refPages } from './src/lib/refs/integration.ts';
@@ -15,6 +16,11 @@ export default defineConfig({
   base: normaliseBase(process.env.SPECPORT_BASE ?? config.base),
   trailingSlash: 'always',
   vite: {
+    server: {
+      // The hostile corpus holds symbolic-link loops, and .bench/ tens of thousands of built pages:
+      // neither is content the dev server shows. Content roots are watched by the loader.
+      watch: { ignored: [fileURLToPath(new URL('./test/fixtures/hostile/', import.meta.url)), fileURLToPath(new URL('./.bench/', import.meta.url))].map((dir) => `${dir}**`) },
+    },
     build: {
       // Mermaid and Scalar are large by nature; each loads only on the pages that need it.
       chunkSizeWarningLimit: 4096,

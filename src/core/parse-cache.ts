@@ -156,6 +156,29 @@ async function keyBytes(abs: string, largest: number): Promise<Buffer> {
   return readFile(abs).catch((error: NodeJS.ErrnoException) => Buffer.from(`\0unreadable ${error.code}`));
 }
 
+/**
+ * Bundle keys remembered between the loads of a live preview, so that an edit to one bundle
+ * reads only that bundle's files again: the watcher reports each changed file, which forgets the
+ * key of the bundle that holds it. Every other bundle keeps its key, and so its cached parse.
+ */
+export class BundleKeys {
+  readonly #keys = new Map<string, string>();
+
+  get(bundleAbs: string): string | undefined {
+    return this.#keys.get(bundleAbs);
+  }
+
+  set(bundleAbs: string, key: string): void {
+    this.#keys.set(bundleAbs, key);
+  }
+
+  /** A file was added, changed or removed: the bundles that hold it (or are it) need a new key. */
+  changed(file: string): void {
+    const abs = path.resolve(file);
+    for (const bundle of this.#keys.keys()) if (abs === bundle || abs.startsWith(bundle + path.sep) || bundle.startsWith(abs + path.sep)) this.#keys.delete(bundle);
+  }
+}
+
 let codeDigestOnce: Promise<string> | undefined;
 
 /**

@@ -15,7 +15,7 @@ import { RULES } from './rules.ts';
 import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 import { capPerFile } from './too-many.ts';
-import { bundleKey, codeDigest, type ParseCache } from './parse-cache.ts';
+import { bundleKey, codeDigest, type BundleKeys, type ParseCache } from './parse-cache.ts';
 
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
@@ -24,6 +24,8 @@ export interface LoadOptions {
   base?: string;
   /** Parse results of earlier runs (parse-cache.ts); every bundle is parsed when absent. */
   cache?: ParseCache | undefined;
+  /** Keys of unchanged bundles from the previous load (a live preview), so their files are not read again. */
+  keys?: BundleKeys | undefined;
 }
 
 /** Bundles parsed at the same time: enough to keep the Mermaid worker busy while files are read. */
@@ -44,7 +46,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const parsed = await Promise.all(
     scanned.bundles.map((bundle) =>
       limit(async () => {
-        const key = cache ? await bundleKey(bundle, config.limits, code) : undefined;
+        const key = cache ? (options.keys?.get(bundle.abs) ?? (await bundleKey(bundle, config.limits, code))) : undefined;
+        if (key) options.keys?.set(bundle.abs, key);
         const cached = key ? await cache!.get(key) : undefined;
         if (cached) return cached;
         const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { formatPretty } from '../cli/format.ts';
 import { hasErrors, type Diagnostic } from '../core/diagnostics.ts';
 import type { Portal } from '../core/model.ts';
-import { openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
+import { BundleKeys, openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
 import { loadPortal } from '../core/portal.ts';
 
 export interface SpecportLoaderOptions {
@@ -23,14 +23,27 @@ export interface SpecportLoaderOptions {
   allowErrors?: boolean;
 }
 
-let pending: { key: string; portal: Promise<Portal> } | undefined;
+/** Changes reported within this many milliseconds of each other (an editor's write and rename) make one reload. */
+const SETTLE_MS = 30;
+
+/** The content's version: every batch of changes makes a new one. */
+let version = 0;
+let pending: { key: string; version: number; portal: Promise<Portal> } | undefined;
 /** The parse cache, opened once and kept across reloads: an edit in the dev server parses only its bundle. */
 let caches: { key: string; cache: Promise<ParseCache | undefined> } | undefined;
+/** Keys of the bundles no change has touched since they were read. */
+const keys = new BundleKeys();
+/** Each loader's sync, run once per batch of changes; by loader name, so a loader started again replaces its own. */
+const syncs = new Map<string, () => Promise<void>>();
+const watchers = new WeakSet<object>();
+let settling: NodeJS.Timeout | undefined;
 
-/** One core run per content state, shared by all collections. */
+/** One core run per content version, shared by all collections. */
 function portalFor(roots: readonly string[], options: { base: string; configDir: string }): Promise<Portal> {
   const key = [...roots, options.base, options.configDir].join('\0');
-  if (!pending || pending.key !== key) pending = { key, portal: cacheFor(roots).then((cache) => loadPortal(roots, { ...options, cache })) };
+  if (!pending || pending.key !== key || pending.version !== version) {
+    pending = { key, version, portal: cacheFor(roots).then((cache) => loadPortal(roots, { ...options, cache, keys })) };
+  }
   return pending.portal;
 }
 
@@ -42,13 +55,25 @@ function cacheFor(roots: readonly string[]): Promise<ParseCache | undefined> {
   return caches.cache;
 }
 
-function watch(context: LoaderContext, roots: readonly string[], reload: () => Promise<void>) {
+/**
+ * In the dev server: one subscription to the watcher for all loaders. A change under a content
+ * root forgets its bundle's key; once changes settle, the content gets a new version and every
+ * loader syncs against the one core run of that version.
+ */
+function watch(context: LoaderContext, name: string, roots: readonly string[], sync: () => Promise<void>) {
   if (!context.watcher) return;
+  syncs.set(name, sync);
+  if (watchers.has(context.watcher)) return;
+  watchers.add(context.watcher);
   context.watcher.add([...roots]);
-  const onChange = async (changed: string) => {
+  const onChange = (changed: string) => {
     if (!roots.some((root) => path.resolve(changed).startsWith(root + path.sep))) return;
-    pending = undefined;
-    await reload();
+    keys.changed(changed);
+    clearTimeout(settling);
+    settling = setTimeout(() => {
+      version++;
+      for (const [loader, run] of syncs) run().catch((error: unknown) => context.logger.error(`${loader}: ${(error as Error).message}`));
+    }, SETTLE_MS);
   };
   context.watcher.on('change', onChange);
   context.watcher.on('add', onChange);
@@ -86,7 +111,7 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
         for (const id of context.store.keys()) if (!seen.has(id)) context.store.delete(id);
       };
       await sync();
-      watch(context, roots, sync);
+      watch(context, name, roots, sync);
     },
   };
 }
