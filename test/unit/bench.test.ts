@@ -212,6 +212,8 @@ describe('budgets', () => {
     expect(status(result, 'check of 1,000 bundles (cold')).toBe('ok');
     expect(status(result, 'check (cold) grows')).toBe('ok'); // 2.9 ÷ 0.4 ÷ 10 = 0.73
     expect(status(result, 'peak memory')).toBe('ok');
+    // The figure names the floor next to it: bare Starlight's own peak.
+    expect(evaluateBudgets(result).find((b) => b.budget.startsWith('peak memory'))?.figure).toBe('1.90 GB (bare Starlight: 512.0 MB)');
     expect(status(result, 'feature page')).toBe('n/a');
     expect(status(result, 'dev')).toBe('n/a');
 
