@@ -26,7 +26,8 @@ import { measurePageJs, timeApiPage } from './bench/browser.ts';
 import { measureDevEdits } from './bench/dev.ts';
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts';
 import { astroCacheDirOf, build, checkColdWarm, lastLine, outputFigures, writeLargeContractPortal } from './bench/portal.ts';
-import { evaluateBudgets, renderReport, type BenchResult, type SizeResult } from './bench/report.ts';
+import { renderReport } from './bench/render.ts';
+import { evaluateBudgets, type BenchResult, type SizeResult } from './bench/report.ts';
 import { writeSyntheticPortal } from './synthetic.ts';
 
 const BENCH_DIR = path.join(ROOT, '.bench');

@@ -22,12 +22,11 @@ import {
   formatSeconds,
   median,
   ratio,
-  renderReport,
   scaling,
-  table,
   type BenchResult,
   type SizeResult,
 } from '../../scripts/bench/report.ts';
+import { renderReport, table } from '../../scripts/bench/render.ts';
 
 /** The shape of a built Starlight page: sidebar, title outside the content, content, scripts. */
 const starlightPage = (content: string, options: { indexed?: boolean; title?: string } = {}) => `<!DOCTYPE html><html lang="en"><head><title>x | Specport</title>
