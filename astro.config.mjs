@@ -4,6 +4,7 @@ import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import mermaid from 'astro-mermaid';
 import { loadConfig, normaliseBase } from './src/core/config.ts';
+import { livePreview } from './src/lib/live-portal.ts';
 import { refPages } from './src/lib/refs/integration.ts';
 
 /** specport.config.* in the working directory; `check` reports its problems, here defaults stand in. */
@@ -44,6 +45,8 @@ export default defineConfig({
     }),
     // Before Starlight, so that the /ref/ pages it writes after the build are in Pagefind's index.
     refPages(),
+    // In the dev server: reloads the pages as soon as an edit has been linked.
+    livePreview(),
     starlight({
       title: config.title,
       description: 'Feature specs: context, contracts, data, flows, NFRs, edge cases and threats, cross-linked.',

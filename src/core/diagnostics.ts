@@ -75,3 +75,7 @@ export function pushAll<T>(list: T[], items: Iterable<T>): void {
 }
 
 export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === 'error');
+
+/** The diagnostics of the files in one bundle folder (relative to the content root; `.` is the root itself). */
+export const diagnosticsUnder = (list: readonly Diagnostic[], dir: string): Diagnostic[] =>
+  list.filter((d) => dir === '.' || d.file === dir || d.file.startsWith(`${dir}/`));

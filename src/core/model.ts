@@ -2,8 +2,10 @@
  * The linked model: what the core hands to the CLI, the tests and the Astro loader.
  * Plain, serialisable data (no class instances, no functions), so the content layer can store it.
  */
+import type { Catalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { EdgeCase } from './schemas/edge-cases.ts';
+import type { Permalink } from './permalinks.ts';
 import type { FeatureFrontmatter } from './schemas/feature.ts';
 import type { Nfr } from './schemas/nfr.ts';
 import type { Ref, RefKind } from './schemas/refs.ts';
@@ -233,6 +235,10 @@ export interface Portal {
   /** Absolute content root. */
   root: string;
   features: Feature[];
+  /** Entities, components and relations across features. */
+  catalog: Catalog;
+  /** Every permanent link `/ref/<ID>/`. */
+  permalinks: Permalink[];
   /** Published API documents (bundled, 3.x), keyed `<slug>/<publicName>`. */
   documents: Map<string, Record<string, unknown>>;
   diagnostics: Diagnostic[];

@@ -94,7 +94,7 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       return revive(deserialize(stored.bundle) as Frozen);
     },
     async set(key, bundle) {
-      if (bundle.diagnostics.some((d) => TIME_DEPENDENT.has(d.rule))) return;
+      if (dependsOnSpeed(bundle)) return;
       const stored = { bundle: serialize(freeze(bundle)), outside: await outsideFiles(bundle) };
       entries.set(key, stored);
       used.set(key, stored);
@@ -156,29 +156,6 @@ async function keyBytes(abs: string, largest: number): Promise<Buffer> {
   return readFile(abs).catch((error: NodeJS.ErrnoException) => Buffer.from(`\0unreadable ${error.code}`));
 }
 
-/**
- * Bundle keys remembered between the loads of a live preview, so that an edit to one bundle
- * reads only that bundle's files again: the watcher reports each changed file, which forgets the
- * key of the bundle that holds it. Every other bundle keeps its key, and so its cached parse.
- */
-export class BundleKeys {
-  readonly #keys = new Map<string, string>();
-
-  get(bundleAbs: string): string | undefined {
-    return this.#keys.get(bundleAbs);
-  }
-
-  set(bundleAbs: string, key: string): void {
-    this.#keys.set(bundleAbs, key);
-  }
-
-  /** A file was added, changed or removed: the bundles that hold it (or are it) need a new key. */
-  changed(file: string): void {
-    const abs = path.resolve(file);
-    for (const bundle of this.#keys.keys()) if (abs === bundle || abs.startsWith(bundle + path.sep) || bundle.startsWith(abs + path.sep)) this.#keys.delete(bundle);
-  }
-}
-
 let codeDigestOnce: Promise<string> | undefined;
 
 /**
@@ -211,6 +188,10 @@ async function prune(dir: string): Promise<void> {
 }
 
 const digest = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+
+/** Whether a parse result depends on the machine's speed (something ran out of time): never kept. */
+export const dependsOnSpeed = (bundle: ParsedBundle) => bundle.diagnostics.some((d) => TIME_DEPENDENT.has(d.rule));
 
 async function outsideFiles(bundle: ParsedBundle): Promise<Stored['outside']> {
   const own = new Set(bundle.files);

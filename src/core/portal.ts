@@ -15,7 +15,8 @@ import { RULES } from './rules.ts';
 import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 import { capPerFile } from './too-many.ts';
-import { bundleKey, codeDigest, type BundleKeys, type ParseCache } from './parse-cache.ts';
+import type { LiveKeys } from './live-state.ts';
+import { bundleKey, codeDigest, type ParseCache } from './parse-cache.ts';
 
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
@@ -24,8 +25,8 @@ export interface LoadOptions {
   base?: string;
   /** Parse results of earlier runs (parse-cache.ts); every bundle is parsed when absent. */
   cache?: ParseCache | undefined;
-  /** Keys of unchanged bundles from the previous load (a live preview), so their files are not read again. */
-  keys?: BundleKeys | undefined;
+  /** What the previous load of a live preview kept (keys, parses, the scan), so that unchanged bundles cost nothing. */
+  keys?: LiveKeys | undefined;
 }
 
 /** Bundles parsed at the same time: enough to keep the Mermaid worker busy while files are read. */
@@ -35,7 +36,8 @@ const BUNDLES_IN_FLIGHT = 8;
 export async function loadPortal(contentRoots: string | readonly string[], options: LoadOptions = {}): Promise<Portal> {
   const roots = [contentRoots].flat().map((r) => path.resolve(r));
   const { config, diagnostics: configDiagnostics } = await loadConfig(path.resolve(options.configDir ?? process.cwd()), RULES);
-  const scanned = await scan(roots);
+  const scanned = options.keys?.scan ?? (await scan(roots));
+  options.keys?.remember(scanned);
   const root = scanned.base;
   const hangBudget = { remainingMs: HANG_BUDGET_MS };
   const { cache } = options;
@@ -56,6 +58,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
       }),
     ),
   );
+  // Git runs in its own process meanwhile.
+  const provenanceRead = readProvenance(root, scanned.bundles);
   const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache });
   await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
@@ -64,8 +68,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   }
   const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));
   const { catalog, diagnostics: catalogDiagnostics } = buildCatalog(features);
-  const { diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog);
-  const provenance = await readProvenance(root, scanned.bundles);
+  const { permalinks, diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog);
+  const provenance = await provenanceRead;
   for (const feature of features) {
     const found = provenance.byDir.get(feature.dir);
     if (found) feature.provenance = found;
@@ -74,6 +78,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   return {
     root,
     features,
+    catalog,
+    permalinks,
     documents,
     diagnostics: capPerFile([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics, ...submoduleDiagnostics], config.rules)]),
     recentChanges: recentChanges(provenance.changes, features, 10),

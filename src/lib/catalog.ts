@@ -1,15 +1,17 @@
 /**
  * The portal-wide catalogue for pages: computed once per build, however many entity pages ask.
- * In dev the content changes under the server, so it is recomputed (it is cheap) on every request.
+ * In dev, the one the core built with the live model.
  */
 import { buildCatalog, type Catalog } from '../core/catalog.ts';
 import type { Backlink } from '../core/model.ts';
 import { getFeatures, type FeatureEntry } from './features.ts';
+import { livePortal } from './live-portal.ts';
 
 let memo: Promise<Catalog> | undefined;
 
 export function getCatalog(): Promise<Catalog> {
-  if (import.meta.env.DEV) return compute();
+  const portal = import.meta.env.DEV ? livePortal() : undefined;
+  if (portal) return Promise.resolve(portal.catalog);
   return (memo ??= compute());
 }
 

@@ -1,12 +1,13 @@
 /**
  * The portal's permanent links for pages and components: computed once per build, however many
  * ref pages and copy buttons ask (a copy button sits next to every item ID). In dev the content
- * changes under the server, so they are recomputed whenever the collection's entries change.
+ * changes under the server, so they follow the live model.
  */
-import { getCollection } from 'astro:content';
 import { buildCatalog, type Catalog } from '../core/catalog.ts';
+import type { Portal } from '../core/model.ts';
 import { buildPermalinks, type Permalink } from '../core/permalinks.ts';
 import { getFeatures, type FeatureEntry } from './features.ts';
+import { livePortal } from './live-portal.ts';
 
 export interface PermalinkIndex {
   features: FeatureEntry[];
@@ -17,21 +18,26 @@ export interface PermalinkIndex {
 }
 
 let memo: Promise<PermalinkIndex> | undefined;
-let devMemo: { entries: unknown[]; index: Promise<PermalinkIndex> } | undefined;
+/** In dev, one index per published model. */
+const live = new WeakMap<Portal, Promise<PermalinkIndex>>();
 
 export async function getPermalinks(): Promise<PermalinkIndex> {
-  if (!import.meta.env.DEV) return (memo ??= compute());
-  // The loader replaces an entry's data when its bundle changes, so identity tells what changed.
-  const entries = (await getCollection('features')).map((e) => e.data);
-  if (!devMemo || devMemo.entries.length !== entries.length || devMemo.entries.some((d, i) => d !== entries[i])) devMemo = { entries, index: compute() };
-  return devMemo.index;
+  const portal = import.meta.env.DEV ? livePortal() : undefined;
+  if (!portal) return (memo ??= compute());
+  let index = live.get(portal);
+  // The core built the catalogue and the links with the model; only the lookup is made here.
+  if (!index) live.set(portal, (index = getFeatures().then((features) => indexOf(features, portal.catalog, portal.permalinks))));
+  return index;
 }
 
 async function compute(): Promise<PermalinkIndex> {
   const features = await getFeatures();
   // The collision diagnostics reach the reader through `loadPortal`, like every other rule.
   const { catalog } = buildCatalog(features);
-  const { permalinks } = buildPermalinks(features, catalog);
+  return indexOf(features, catalog, buildPermalinks(features, catalog).permalinks);
+}
+
+function indexOf(features: FeatureEntry[], catalog: Catalog, permalinks: Permalink[]): PermalinkIndex {
   const byAnchor = new Map<string, Permalink>();
   for (const permalink of permalinks) {
     const hash = permalink.href.indexOf('#');

@@ -1,16 +1,23 @@
 /**
  * The Astro edge of the pipeline: content loaders that turn the linked model into collections.
  * `features` holds one entry per bundle; `contracts` holds each published API document.
- * Both share one run of the core per content change.
+ * All share one run of the core per content change.
+ *
+ * In the dev server the collections hold only stubs (an ID and a title) and the model itself is
+ * published to the pages through live-portal.ts: Astro's store would serialise and reload the
+ * whole model on every edit. A change there reruns the core over what the last run kept (the
+ * scan, each bundle's key and parse), so an edit costs about one bundle plus linking.
  * Contract: https://docs.astro.build/en/reference/content-loader-reference/
  */
 import type { Loader, LoaderContext } from 'astro/loaders';
 import path from 'node:path';
 import { formatPretty } from '../cli/format.ts';
-import { hasErrors, type Diagnostic } from '../core/diagnostics.ts';
+import { diagnosticsUnder, hasErrors } from '../core/diagnostics.ts';
+import { LiveState, type ChangeKind } from '../core/live-state.ts';
 import type { Portal } from '../core/model.ts';
-import { BundleKeys, openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
+import { openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
 import { loadPortal } from '../core/portal.ts';
+import { publishLivePortal } from '../lib/live-portal.ts';
 
 export interface SpecportLoaderOptions {
   /** The content roots; relative paths resolve against the project root. */
@@ -31,18 +38,21 @@ let version = 0;
 let pending: { key: string; version: number; portal: Promise<Portal> } | undefined;
 /** The parse cache, opened once and kept across reloads: an edit in the dev server parses only its bundle. */
 let caches: { key: string; cache: Promise<ParseCache | undefined> } | undefined;
-/** Keys of the bundles no change has touched since they were read. */
-const keys = new BundleKeys();
+/** What the dev server's last run of the core kept for the next. */
+let live: { key: string; state: LiveState } | undefined;
 /** Each loader's sync, run once per batch of changes; by loader name, so a loader started again replaces its own. */
 const syncs = new Map<string, () => Promise<void>>();
 const watchers = new WeakSet<object>();
 let settling: NodeJS.Timeout | undefined;
 
-/** One core run per content version, shared by all collections. */
-function portalFor(roots: readonly string[], options: { base: string; configDir: string }): Promise<Portal> {
+/** One core run per content version, shared by all collections; in dev, published to the pages. */
+function portalFor(roots: readonly string[], options: { base: string; configDir: string }, dev: boolean): Promise<Portal> {
   const key = [...roots, options.base, options.configDir].join('\0');
   if (!pending || pending.key !== key || pending.version !== version) {
-    pending = { key, version, portal: cacheFor(roots).then((cache) => loadPortal(roots, { ...options, cache, keys })) };
+    if (dev && live?.key !== key) live = { key, state: new LiveState() };
+    const state = dev ? live!.state : undefined;
+    const portal = cacheFor(roots).then((cache) => loadPortal(roots, { ...options, ...(state ? state.forLoad(cache) : { cache }) }));
+    pending = { key, version, portal: dev ? portal.then((p) => (publishLivePortal(p), p)) : portal };
   }
   return pending.portal;
 }
@@ -66,23 +76,18 @@ function watch(context: LoaderContext, name: string, roots: readonly string[], s
   if (watchers.has(context.watcher)) return;
   watchers.add(context.watcher);
   context.watcher.add([...roots]);
-  const onChange = (changed: string) => {
+  const onChange = (kind: ChangeKind) => (changed: string) => {
     if (!roots.some((root) => path.resolve(changed).startsWith(root + path.sep))) return;
-    keys.changed(changed);
+    live?.state.changed(changed, kind);
     clearTimeout(settling);
     settling = setTimeout(() => {
       version++;
       for (const [loader, run] of syncs) run().catch((error: unknown) => context.logger.error(`${loader}: ${(error as Error).message}`));
     }, SETTLE_MS);
   };
-  context.watcher.on('change', onChange);
-  context.watcher.on('add', onChange);
-  context.watcher.on('unlink', onChange);
+  context.watcher.on('change', onChange('change'));
+  for (const event of ['add', 'addDir', 'unlink', 'unlinkDir'] as const) context.watcher.on(event, onChange(event.startsWith('add') ? 'add' : 'unlink'));
 }
-
-/** Diagnostics of one bundle, for the banner on its page. */
-const diagnosticsOf = (portal: Portal, dir: string): Diagnostic[] =>
-  portal.diagnostics.filter((d) => dir === '.' || d.file === dir || d.file.startsWith(`${dir}/`));
 
 interface Entry {
   id: string;
@@ -94,15 +99,16 @@ interface Entry {
  * A loader over the shared model: stores the entries `select` picks, skips unchanged ones by
  * digest, deletes the ones not seen on this run, and reloads when a content file changes.
  */
-function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, context: LoaderContext) => Iterable<Entry>): Loader {
+function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, context: LoaderContext, dev: boolean) => Iterable<Entry>): Loader {
   return {
     name,
     async load(context) {
       const roots = options.content.map((root) => path.resolve(root));
+      const dev = Boolean(context.watcher);
       const sync = async () => {
-        const portal = await portalFor(roots, { base: options.base ?? '/', configDir: options.configDir ?? process.cwd() });
+        const portal = await portalFor(roots, { base: options.base ?? '/', configDir: options.configDir ?? process.cwd() }, dev);
         const seen = new Set<string>();
-        for (const { id, data, filePath } of select(portal, context)) {
+        for (const { id, data, filePath } of select(portal, context, dev)) {
           const digest = context.generateDigest(JSON.stringify(data));
           seen.add(id);
           if (context.store.get(id)?.digest === digest) continue;
@@ -116,9 +122,9 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
   };
 }
 
-/** One entry per feature: the linked model of the bundle plus its diagnostics. */
+/** One entry per feature: the linked model of the bundle plus its diagnostics (in dev, a stub). */
 export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
-  modelLoader('specport-features', options, (portal, context) => {
+  modelLoader('specport-features', options, (portal, context, dev) => {
     if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
       // `specport build` checks before Astro runs; this guards a direct `astro build`.
       throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: false })}`);
@@ -130,7 +136,7 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
     }
     return portal.features.map((feature) => ({
       id: feature.slug,
-      data: { ...feature, diagnostics: diagnosticsOf(portal, feature.dir) },
+      data: dev ? { title: feature.meta.title } : { ...feature, diagnostics: diagnosticsUnder(portal.diagnostics, feature.dir) },
       filePath: path.relative(process.cwd(), path.join(portal.root, feature.dir, 'feature.md')),
     }));
   });
@@ -146,6 +152,6 @@ export const portalLoader = (options: SpecportLoaderOptions): Loader =>
     return [{ id: 'portal', data: { diagnostics: portal.diagnostics.filter((d) => !inBundle(d.file)) } }];
   });
 
-/** One entry per published API document, as its JSON text. */
+/** One entry per published API document, as its JSON text (in dev, a stub). */
 export const contractsLoader = (options: SpecportLoaderOptions): Loader =>
-  modelLoader('specport-contracts', options, (portal) => [...portal.documents].map(([id, document]) => ({ id, data: { json: JSON.stringify(document) } })));
+  modelLoader('specport-contracts', options, (portal, _context, dev) => [...portal.documents].map(([id, document]) => ({ id, data: dev ? {} : { json: JSON.stringify(document) } })));

@@ -1,14 +1,16 @@
 /**
  * Live preview: `astro dev` over a copy of a portal shows an edit to a bundle without a restart,
  * and a broken edit as a banner on the affected page while the rest of the portal keeps working.
+ * An open page reloads by itself; a bundle added or removed appears or goes everywhere, its
+ * permanent links and contracts included.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './harness.ts';
+import { launch, ROOT, watchedPage } from './harness.ts';
 
 let content: string;
 let dev: ChildProcess;
@@ -24,13 +26,14 @@ const freePort = () =>
   });
 
 /** Fetches a page until `predicate` holds or the time runs out; returns the last body. */
-async function poll(route: string, predicate: (html: string) => boolean, ms = 60_000): Promise<string> {
+async function poll(route: string, predicate: (html: string, status: number) => boolean, ms = 60_000): Promise<string> {
   const until = Date.now() + ms;
   let body = '';
   while (Date.now() < until) {
     try {
-      body = await (await fetch(`${origin}${route}`)).text();
-      if (predicate(body)) return body;
+      const response = await fetch(`${origin}${route}`);
+      body = await response.text();
+      if (predicate(body, response.status)) return body;
     } catch {
       // The server is still starting.
     }
@@ -79,4 +82,43 @@ describe('npm run dev', () => {
     expect(other).toContain('Billing');
     expect(other).not.toContain(banner);
   }, 90_000);
+
+  it('reloads an open page by itself once its bundle changes', async () => {
+    const browser = await launch();
+    try {
+      const { page, consoleErrors } = await watchedPage(browser, origin);
+      await page.goto(`${origin}/features/billing/`);
+      await expect(page.locator('h1').first().textContent()).resolves.toBe('Billing');
+      // An NFR, not the title: the collections hold only titles in dev, so no change of theirs reloads the page.
+      const file = path.join(content, 'billing/nfr.yaml');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('Rate-limit charges per customer.', 'Rate-limit charges per customer, edited live.'));
+      // No navigation here: the server tells the page to reload.
+      await page.waitForFunction(() => document.body.textContent?.includes('edited live'), null, { timeout: 30_000 });
+      expect(consoleErrors.filter((e) => !/WebSocket|vite/i.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('publishes a bundle folder added while it runs, with its permanent links and contract, and drops it when removed', async () => {
+    const copy = path.join(content, 'billing-two');
+    await cp(path.join(content, 'billing'), copy, { recursive: true });
+    for (const name of await readdir(copy, { recursive: true })) {
+      const file = path.join(copy, name);
+      if (!/\.(md|ya?ml|json|mmd)$/.test(name)) continue;
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('BIL', 'BLT').replace(/^title: .*$/m, 'title: Billing two'));
+    }
+    const page = await poll('/features/billing-two/', (html) => html.includes('Billing two'));
+    expect(page).toContain('BLT-NFR-01');
+    expect(await poll('/ref/BLT-NFR-01/', (html) => html.includes('/features/billing-two/#BLT-NFR-01'))).toContain('/features/billing-two/#BLT-NFR-01');
+    expect(await poll('/', (html) => html.includes('Billing two'))).toContain('/features/billing-two/');
+    const api = await poll('/features/billing-two/api/', (html) => /\/features\/billing-two\/[^"/]+\.json/.test(html));
+    const contract = api.match(/\/features\/billing-two\/[^"/]+\.json/)![0];
+    expect(JSON.parse(await poll(contract, (_body, status) => status === 200))).toHaveProperty('openapi');
+
+    await rm(copy, { recursive: true });
+    await poll('/features/billing-two/', (_html, status) => status === 404);
+    expect(await poll('/', (html) => !html.includes('Billing two'))).not.toContain('/features/billing-two/');
+    expect((await fetch(`${origin}/ref/BLT-NFR-01/`)).status).toBe(404);
+  }, 120_000);
 });

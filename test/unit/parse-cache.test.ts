@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/core/bundle.ts';
 import { closeMermaid } from '../../src/core/mermaid.ts';
 import type { Portal } from '../../src/core/model.ts';
-import { BundleKeys, bundleKey, codeDigest, openParseCache, parseCacheDir } from '../../src/core/parse-cache.ts';
+import { bundleKey, codeDigest, openParseCache, parseCacheDir } from '../../src/core/parse-cache.ts';
 import { loadPortal } from '../../src/core/portal.ts';
 import { SIZE_LIMITS } from '../../src/core/read.ts';
 import { scan } from '../../src/core/scan.ts';
@@ -147,38 +147,3 @@ describe('the cache itself', () => {
     expect(parseCacheDir('/project', { SPECPORT_CACHE_DIR: '' })).toBeUndefined();
   });
 });
-
-describe('bundle keys kept by a live preview', () => {
-  it('forgets only the keys of the bundles that hold a changed file, or lie under a changed folder', () => {
-    const keys = new BundleKeys();
-    for (const dir of ['/c/shop/orders', '/c/shop/order-history', '/c/pay/cards']) keys.set(dir, `key of ${dir}`);
-    keys.changed('/c/shop/orders/sequences/pay.mmd');
-    expect(['/c/shop/orders', '/c/shop/order-history', '/c/pay/cards'].map((d) => keys.get(d))).toEqual([undefined, 'key of /c/shop/order-history', 'key of /c/pay/cards']);
-    keys.changed('/c/pay');
-    expect(keys.get('/c/pay/cards')).toBeUndefined();
-    keys.changed('/c/elsewhere.md');
-    expect(keys.get('/c/shop/order-history')).toBe('key of /c/shop/order-history');
-  });
-
-  it('loads a portal that reads only the changed bundle again and sees its change', async () => {
-    const root = await temp();
-    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
-    const dir = await temp();
-    const keys = new BundleKeys();
-    const before = await loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root]), keys });
-    const [changed, untouched] = before.features;
-    const file = path.join(root, changed!.dir, 'feature.md');
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Changed live'));
-    // An edit to another bundle that the watcher did not report is not read: its key is kept.
-    const other = path.join(root, untouched!.dir, 'feature.md');
-    await writeFile(other, (await readFile(other, 'utf8')).replace(/^title: .*$/m, 'title: Not reported'));
-    keys.changed(file);
-    const cache = await openParseCache(dir, [root]);
-    const after = await loadPortal(root, { configDir: root, cache, keys });
-    expect(cache.stats).toEqual({ hits: before.features.length - 1, misses: 1 });
-    const titles = after.features.map((f) => f.meta.title);
-    expect(titles).toContain('Changed live');
-    expect(titles).not.toContain('Not reported');
-  }, 60_000);
-});
-

@@ -1,14 +1,12 @@
 /** Each bundle's API contract, bundled and upgraded to OpenAPI 3.x, as a static JSON file. */
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { getCollection } from 'astro:content';
+import { getContracts } from '../../../lib/features.ts';
 
-export const getStaticPaths = (async () => {
-  const contracts = await getCollection('contracts');
-  return contracts.map((entry) => {
-    const [slug, contract] = entry.id.split('/') as [string, string];
-    return { params: { slug, contract }, props: { json: (entry.data as { json: string }).json } };
-  });
-}) satisfies GetStaticPaths;
+export const getStaticPaths = (async () =>
+  (await getContracts()).map(({ id, json }) => {
+    const [slug, contract] = id.split('/') as [string, string];
+    return { params: { slug, contract }, props: { json } };
+  })) satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ props }) =>
-  new Response((props as { json: string }).json, { headers: { 'Content-Type': 'application/json' } });
+  new Response((props as { json: () => string }).json(), { headers: { 'Content-Type': 'application/json' } });

@@ -1,0 +1,45 @@
+/**
+ * The dev server's data path. Astro's content store serialises every entry and reloads the whole
+ * store whenever one changes, which takes seconds once a portal holds a thousand features. So in
+ * `astro dev` the loaders keep only small stubs in the store and publish the linked model here;
+ * the pages read it through `getFeatures`, `getPermalinks`, `getCatalog` and `getContracts`, and
+ * `livePreview` (the integration) reloads the browser as soon as a new model is published.
+ * A build never uses this: its collections carry the whole model.
+ *
+ * The loaders and the pages are loaded as separate module instances, so the one shared place is a
+ * property of `globalThis`.
+ */
+import type { AstroIntegration } from 'astro';
+import type { Portal } from '../core/model.ts';
+
+interface Live {
+  portal?: Portal;
+  /** Clears the server's cached routes and reloads every open page; set by the integration. */
+  reload?: () => void;
+}
+
+const live = ((globalThis as { [key: symbol]: Live })[Symbol.for('specport.live-portal')] ??= {});
+
+/** The model the dev server shows, once the loaders have published one. */
+export const livePortal = (): Portal | undefined => live.portal;
+
+/** Publishes a new model to the dev server's pages and reloads them. */
+export function publishLivePortal(portal: Portal): void {
+  live.portal = portal;
+  live.reload?.();
+}
+
+/** Lets the loaders reload the dev server's pages when they publish a new model. */
+export const livePreview = (): AstroIntegration => ({
+  name: 'specport-live-preview',
+  hooks: {
+    'astro:server:setup': ({ server }) => {
+      live.reload = () => {
+        // What Astro itself sends when its content store changes: the server forgets the pages'
+        // static paths, and every open page reloads.
+        for (const name of ['ssr', 'prerender']) server.environments[name]?.hot.send('astro:content-changed', {});
+        server.environments.client.hot.send({ type: 'full-reload', path: '*' });
+      };
+    },
+  },
+});
