@@ -76,6 +76,20 @@ export function pushAll<T>(list: T[], items: Iterable<T>): void {
 
 export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === 'error');
 
-/** The diagnostics of the files in one bundle folder (relative to the content root; `.` is the root itself). */
-export const diagnosticsUnder = (list: readonly Diagnostic[], dir: string): Diagnostic[] =>
-  list.filter((d) => dir === '.' || d.file === dir || d.file.startsWith(`${dir}/`));
+/**
+ * The diagnostics of the files under each of `dirs` (bundle folders relative to the content root;
+ * `.` is the root itself), found by each file's parent folders rather than by comparing every
+ * diagnostic with every folder.
+ */
+export function diagnosticsByDir(list: readonly Diagnostic[], dirs: Iterable<string>): Map<string, Diagnostic[]> {
+  const byDir = new Map<string, Diagnostic[]>([...dirs].map((dir) => [dir, []]));
+  const everything = byDir.get('.');
+  for (const d of list) {
+    everything?.push(d);
+    for (let at = d.file.indexOf('/'); ; at = d.file.indexOf('/', at + 1)) {
+      byDir.get(at === -1 ? d.file : d.file.slice(0, at))?.push(d);
+      if (at === -1) break;
+    }
+  }
+  return byDir;
+}

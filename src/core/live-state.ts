@@ -27,6 +27,9 @@ export interface LiveKeys {
   remember(scan: Scan): void;
 }
 
+/** How long edits must pause before the parse cache is written to disk. */
+const SAVE_AFTER_MS = 2000;
+
 export class LiveState {
   /** Bundle folder → its key, while no change has touched the bundle. */
   readonly #keys = new Map<string, string>();
@@ -37,6 +40,8 @@ export class LiveState {
   #scan: Scan | undefined;
   /** Counts the changes reported, so that a load can tell whether one came while it ran. */
   #changes = 0;
+  /** The parse cache's next write to disk, put off while edits come. */
+  #saving: NodeJS.Timeout | undefined;
 
   /**
    * A file was added, changed or removed (or a folder, for `add` and `unlink`): the bundles that
@@ -93,6 +98,12 @@ export class LiveState {
         async set(key, bundle) {
           if (current() && !dependsOnSpeed(bundle)) parsed.set(key, bundle);
           await cache.set(key, bundle);
+        },
+        // The pack on disk serves only the next start; writing it (the whole portal's parses) after
+        // every edit would cost more than the edit. It is written once edits pause.
+        save: async () => {
+          clearTimeout(this.#saving);
+          this.#saving = setTimeout(() => void cache.save(), SAVE_AFTER_MS).unref();
         },
       },
     };

@@ -3,7 +3,7 @@
  * the `features` collection; the dev server reads the live model (live-portal.ts).
  */
 import { getCollection } from 'astro:content';
-import { diagnosticsUnder, type Diagnostic } from '../core/diagnostics.ts';
+import { diagnosticsByDir, type Diagnostic } from '../core/diagnostics.ts';
 import type { Feature, Portal } from '../core/model.ts';
 import { livePortal } from './live-portal.ts';
 
@@ -16,7 +16,10 @@ export async function getFeatures(): Promise<FeatureEntry[]> {
   const portal = import.meta.env.DEV ? livePortal() : undefined;
   if (portal) {
     let entries = live.get(portal);
-    if (!entries) live.set(portal, (entries = portal.features.map((feature) => ({ ...feature, diagnostics: diagnosticsUnder(portal.diagnostics, feature.dir) })).sort(byTitle)));
+    if (!entries) {
+      const byDir = diagnosticsByDir(portal.diagnostics, portal.features.map((f) => f.dir));
+      live.set(portal, (entries = portal.features.map((feature) => ({ ...feature, diagnostics: byDir.get(feature.dir) ?? [] })).sort(byTitle)));
+    }
     return entries;
   }
   const entries = await getCollection('features');

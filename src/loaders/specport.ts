@@ -3,7 +3,7 @@
  * `features` holds one entry per bundle; `contracts` holds each published API document.
  * All share one run of the core per content change.
  *
- * In the dev server the collections hold only stubs (an ID and a title) and the model itself is
+ * In the dev server the collections hold only stubs (the IDs) and the model itself is
  * published to the pages through live-portal.ts: Astro's store would serialise and reload the
  * whole model on every edit. A change there reruns the core over what the last run kept (the
  * scan, each bundle's key and parse), so an edit costs about one bundle plus linking.
@@ -12,7 +12,7 @@
 import type { Loader, LoaderContext } from 'astro/loaders';
 import path from 'node:path';
 import { formatPretty } from '../cli/format.ts';
-import { diagnosticsUnder, hasErrors } from '../core/diagnostics.ts';
+import { diagnosticsByDir, hasErrors } from '../core/diagnostics.ts';
 import { LiveState, type ChangeKind } from '../core/live-state.ts';
 import type { Portal } from '../core/model.ts';
 import { openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
@@ -122,7 +122,7 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
   };
 }
 
-/** One entry per feature: the linked model of the bundle plus its diagnostics (in dev, a stub). */
+/** One entry per feature: the linked model of the bundle plus its diagnostics (in dev, an empty stub). */
 export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
   modelLoader('specport-features', options, (portal, context, dev) => {
     if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
@@ -134,9 +134,11 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
       if (d.severity === 'error') context.logger.error(line);
       else context.logger.warn(line);
     }
+    const byDir = dev ? undefined : diagnosticsByDir(portal.diagnostics, portal.features.map((f) => f.dir));
     return portal.features.map((feature) => ({
       id: feature.slug,
-      data: dev ? { title: feature.meta.title } : { ...feature, diagnostics: diagnosticsUnder(portal.diagnostics, feature.dir) },
+      // A stub in dev, where a change to it would make Astro reload the pages a second time.
+      data: byDir ? { ...feature, diagnostics: byDir.get(feature.dir) ?? [] } : {},
       filePath: path.relative(process.cwd(), path.join(portal.root, feature.dir, 'feature.md')),
     }));
   });
@@ -147,9 +149,8 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
  */
 export const portalLoader = (options: SpecportLoaderOptions): Loader =>
   modelLoader('specport-portal', options, (portal) => {
-    const dirs = portal.features.map((f) => f.dir);
-    const inBundle = (file: string) => dirs.some((dir) => dir === '.' || file === dir || file.startsWith(`${dir}/`));
-    return [{ id: 'portal', data: { diagnostics: portal.diagnostics.filter((d) => !inBundle(d.file)) } }];
+    const inBundles = new Set([...diagnosticsByDir(portal.diagnostics, portal.features.map((f) => f.dir)).values()].flat());
+    return [{ id: 'portal', data: { diagnostics: portal.diagnostics.filter((d) => !inBundles.has(d)) } }];
   });
 
 /** One entry per published API document, as its JSON text (in dev, a stub). */
