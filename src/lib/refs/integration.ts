@@ -15,9 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import pLimit from 'p-limit';
-import { buildCatalog } from '../../core/catalog.ts';
 import { openParseCache, parseCacheDir } from '../../core/parse-cache.ts';
-import { buildPermalinks } from '../../core/permalinks.ts';
 import { loadPortal } from '../../core/portal.ts';
 import { portalOptions } from '../portal-options.ts';
 import { renderRefPage } from './html.ts';
@@ -42,9 +40,7 @@ export function refPages(): AstroIntegration {
         const options = await portalOptions();
         const cacheDir = parseCacheDir(process.cwd());
         const portal = await loadPortal(options.content, { base: options.base, configDir: options.configDir, cache: cacheDir ? await openParseCache(cacheDir, options.content) : undefined });
-        const { catalog } = buildCatalog(portal.features);
-        const { permalinks } = buildPermalinks(portal.features, catalog);
-        const written = await writeRefPages(fileURLToPath(dir), refRecords(portal.features, catalog, permalinks), base);
+        const written = await writeRefPages(fileURLToPath(dir), refRecords(portal.features, portal.catalog, portal.permalinks), base);
         logger.info(`${written} permanent links written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       },
     },
