@@ -2,7 +2,7 @@
  * YAML with positions. Every value keeps the line and column it came from, so a schema error
  * deep inside `threats.yaml` points at the line a person has to change.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 
 export const yamlRules = {
@@ -42,7 +42,8 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
   const locate = (path: DocPath) => at(nodeAt(doc.contents, path)?.range?.[0] ?? 0);
   const diagnostics: Diagnostic[] = [];
 
-  const errors = [...doc.errors.map((e) => ({ code: e.code as string, message: e.message, offset: e.pos[0] })), ...duplicateKeys(doc)];
+  const { duplicates, unresolved } = inspect(doc);
+  const errors = [...doc.errors.map((e) => ({ code: e.code as string, message: e.message, offset: e.pos[0] })), ...duplicates];
   errors.sort((a, b) => a.offset - b.offset);
   // Nesting deep enough to overflow the parser's stack fails once per level: say it once.
   const overflow = (error: { message: string }) => /call stack/i.test(error.message);
@@ -81,20 +82,6 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
     return { value: undefined, diagnostics, locate };
   }
 
-  // The parser accepts an alias whose anchor is missing or comes later; converting it would throw.
-  // One pass in document order (Alias.resolve() walks the whole document for every alias).
-  const anchors = new Set<string>();
-  let unresolved: Alias | undefined;
-  visit(doc, {
-    Node: (_, node) => {
-      if (isAlias(node) && !anchors.has(node.source)) {
-        unresolved = node;
-        return visit.BREAK;
-      }
-      if (!isAlias(node) && node.anchor) anchors.add(node.anchor);
-      return undefined;
-    },
-  });
   if (unresolved) {
     diagnostics.push(
       problem(
@@ -130,24 +117,47 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlResul
 /** The key as written from `lastIndex` on: up to its colon or the end of the line. */
 const KEY_TEXT = /[^:\n]*/y;
 
+type Found = { code: string; message: string; offset: number };
+
 /**
- * Keys that repeat an earlier key of the same mapping, as the library's `uniqueKeys` check finds
- * them (scalar keys with the same value), in one pass with a set per mapping.
+ * One pass over the document in order. It finds the keys that repeat an earlier key of the same
+ * mapping, as the library's `uniqueKeys` check finds them (scalar keys with the same value), with a
+ * set per mapping; and the first alias whose anchor is missing or comes later, which the parser
+ * accepts but converting would throw on (`Alias.resolve()` would walk the whole document per alias).
  */
-function duplicateKeys(doc: Document.Parsed): Array<{ code: string; message: string; offset: number }> {
-  const found: Array<{ code: string; message: string; offset: number }> = [];
-  visit(doc, {
-    Map: (_, map) => {
+function inspect(doc: Document.Parsed): { duplicates: Found[]; unresolved: Alias | undefined } {
+  const duplicates: Found[] = [];
+  const anchors = new Set<string>();
+  let unresolved: Alias | undefined;
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+      return;
+    }
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) unresolved ??= node;
+      return;
+    }
+    if (!isNode(node)) return;
+    if (node.anchor && !unresolved) anchors.add(node.anchor);
+    if (isMap(node)) {
       const seen = new Set<unknown>();
-      for (const { key } of map.items) {
+      for (const pair of node.items) {
+        const { key } = pair;
         // NaN is not equal to itself, so two `.nan` keys are not duplicates (nor to the library).
-        if (!isScalar(key) || Number.isNaN(key.value)) continue;
-        if (seen.has(key.value)) found.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', offset: key.range?.[0] ?? 0 });
-        seen.add(key.value);
+        if (isScalar(key) && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) duplicates.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', offset: key.range?.[0] ?? 0 });
+          seen.add(key.value);
+        }
+        walk(pair);
       }
-    },
-  });
-  return found;
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+  };
+  walk(doc.contents);
+  return { duplicates, unresolved };
 }
 
 /** The pairs of a mapping by key, built on first lookup: a path lookup stays cheap in a mapping of any size. */
