@@ -6,11 +6,13 @@ import path from 'node:path';
 import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import { parseFeatureMd, slugProblem } from './feature-md.ts';
 import { importThreatModel, isThreatModelText } from './importers/index.ts';
-import { parseItemFile, type Located } from './items.ts';
+import type { ItemFileName, Located } from './items.ts';
+import { reviveLocated } from './located-positions.ts';
 import { MAX_STORY_DEPTH, scanStory, STORY_TIME_LIMIT_MS, type StoryScan, type Unreadable } from './markdown.ts';
 import { mermaidRules, parseDiagram, type DiagramRole, type ParseDiagramOptions } from './mermaid.ts';
 import type { Contract, Diagram, Sequence } from './model.ts';
-import { parseContract } from './openapi.ts';
+import { runParseJob, type ContractJob, type ItemFileJob, type ParseJob } from './parse-jobs.ts';
+import { runOffThread } from './parse-pool.ts';
 import { readText, SIZE_LIMITS, type SizeLimits } from './read.ts';
 import type { ScannedBundle } from './scan.ts';
 import { validateSchema } from './schema-errors.ts';
@@ -54,6 +56,9 @@ export interface ParsedBundle {
   diagnostics: Diagnostic[];
 }
 
+/** The item files, in the order their problems are reported, and the field of the parsed bundle each fills. */
+const ITEM_FILE_KEYS = [['nfr.yaml', 'nfrs'], ['threats.yaml', 'threats'], ['edge-cases.yaml', 'edgeCases']] as const satisfies ReadonlyArray<readonly [ItemFileName, keyof ParsedBundle]>;
+
 /** The fixed file names of the format; anything else must be a sequence, a contract or a `$ref`'d fragment. */
 const KNOWN = ['feature.md', 'context.mmd', 'data-model.mmd', 'nfr.yaml', 'threats.yaml', 'edge-cases.yaml', 'openapi.yaml', 'openapi.yml', 'openapi.json'];
 const isContract = (name: string) => /^openapi\.(ya?ml|json)$/.test(name) || /^api\/[^/]+\.(ya?ml|json)$/.test(name);
@@ -64,6 +69,12 @@ export interface ParseOptions {
   limits?: SizeLimits;
   /** Time left for diagrams that hang Mermaid's parser, shared by every bundle of one load. */
   hangBudget?: HangBudget;
+  /**
+   * Parse item files and contracts on the parse worker (parse-pool.ts), on another core, while
+   * this thread reads the story and diagrams. Worth it for many bundles, not for one: the worker
+   * takes a moment to start.
+   */
+  offThread?: boolean;
 }
 
 /**
@@ -91,6 +102,17 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     return result.text;
   };
   const has = (name: string) => bundle.files.includes(name);
+  // Item files and contracts are parsed from the start (on the parse worker, when there is one);
+  // their results are taken below in the order of the format, so diagnostics keep their order.
+  const run = <J extends ParseJob>(job: J) => (options.offThread ? runOffThread(job) : runParseJob(job));
+  const itemFiles = ITEM_FILE_KEYS.filter(([name]) => has(name)).map(([name, key]) => {
+    const job: ItemFileJob = { kind: 'items', name, abs: path.join(bundle.abs, name), file: file(name), limit: limits.file };
+    return { name, key, result: run(job) };
+  });
+  const contracts = bundle.files.filter(isContract).map((name) => {
+    const job: ContractJob = { kind: 'contract', abs: path.join(bundle.abs, name), ctx: { bundleDir: bundle.abs, file: file(name), maxBytes: limits.contract } };
+    return { name, result: run(job) };
+  });
 
   const parsed: ParsedBundle = {
     slug,
@@ -149,18 +171,18 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     parsed.sequences.push({ name: sequenceName, anchor: `sequence-${sequenceName}`, diagram: parsedDiagram, meta: sequenceMeta(parsedDiagram, diagnostics) });
   }
 
-  for (const [name, key] of [['nfr.yaml', 'nfrs'], ['threats.yaml', 'threats'], ['edge-cases.yaml', 'edgeCases']] as const) {
-    if (!has(name)) continue;
-    const text = await read(name);
-    if (text === undefined) continue;
-    const result = parseItemFile(name, text, file(name));
-    pushAll(diagnostics, result.diagnostics);
-    (parsed[key] as unknown[]) = result.items;
+  for (const { name, key, result: pending } of itemFiles) {
+    claimed.add(name);
+    const result = await pending;
+    pushAll(diagnostics, result.read);
+    if (!result.parsed) continue;
+    pushAll(diagnostics, result.parsed.diagnostics);
+    (parsed[key] as unknown[]) = reviveLocated(result.parsed.items);
   }
 
-  for (const name of bundle.files.filter(isContract)) {
+  for (const { name, result: pending } of contracts) {
     claimed.add(name);
-    const result = await parseContract(path.join(bundle.abs, name), { bundleDir: bundle.abs, file: file(name), maxBytes: limits.contract });
+    const result = await pending;
     pushAll(diagnostics, result.diagnostics);
     for (const included of result.files ?? []) claimed.add(included);
     if (result.contract && result.document) parsed.contracts.push({ contract: { ...result.contract, includes: result.files.map(file) }, document: result.document });

@@ -52,7 +52,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
         if (key) options.keys?.set(bundle.abs, key);
         const cached = key ? await cache!.get(key) : undefined;
         if (cached) return cached;
-        const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget });
+        // The parse worker pays for its start only when there are more bundles than run at once.
+        const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget, offThread: scanned.bundles.length > BUNDLES_IN_FLIGHT });
         if (key) await cache!.set(key, fresh);
         return fresh;
       }),

@@ -1,0 +1,45 @@
+/**
+ * The parts of a bundle that can be parsed on another thread: its item files and its API
+ * contracts. Each is a function of files on disk alone, and its result is plain data, so the
+ * parse worker and the main thread run the same code here and get the same result.
+ */
+import type { Diagnostic } from './diagnostics.ts';
+import { parseItemFile, type ItemFileName } from './items.ts';
+import { freezeLocated, type FrozenLocated } from './located-positions.ts';
+import { parseContract, type ContractContext, type ContractResult } from './openapi.ts';
+import { readText } from './read.ts';
+
+/** One item file (`nfr.yaml`, …) to read and parse; `file` is its path relative to the content root. */
+export interface ItemFileJob {
+  kind: 'items';
+  name: ItemFileName;
+  abs: string;
+  file: string;
+  limit: number;
+}
+
+/** One contract to parse, as `parseContract(abs, ctx)`. */
+export interface ContractJob {
+  kind: 'contract';
+  abs: string;
+  ctx: ContractContext;
+}
+
+export type ParseJob = ItemFileJob | ContractJob;
+
+/** An item file's reading problems, then, when it could be read, its items and their problems. */
+export interface ItemFileResult {
+  read: Diagnostic[];
+  parsed?: { items: FrozenLocated[]; diagnostics: Diagnostic[] };
+}
+
+export type JobResult<J extends ParseJob> = J extends ItemFileJob ? ItemFileResult : ContractResult;
+
+export async function runParseJob<J extends ParseJob>(job: J): Promise<JobResult<J>> {
+  if (job.kind === 'contract') return (await parseContract(job.abs, job.ctx)) as JobResult<J>;
+  const { name, abs, file, limit } = job;
+  const read = await readText(abs, file, limit);
+  if (read.text === undefined) return { read: read.diagnostics } as JobResult<J>;
+  const { items, diagnostics } = parseItemFile(name, read.text, file);
+  return { read: read.diagnostics, parsed: { items: freezeLocated(items), diagnostics } } as JobResult<J>;
+}

@@ -1,0 +1,95 @@
+/**
+ * One parse worker, so that a bundle's item files and contracts are parsed on a second core while
+ * this thread reads stories and diagrams. YAML and the OpenAPI bundler are most of a cold check's
+ * time, and each job's result is plain data (parse-jobs.ts), so moving it changes no result.
+ *
+ * The worker gets the main thread's stack size, so a document nested too deeply to be read there is
+ * too deep here as well (the column where the parser gives up depends on how deep the call stack
+ * already was, on either thread). If the worker cannot start, dies, or a job throws in it, the job runs on
+ * this thread instead, exactly as it would have without a worker; after a failure every later job
+ * does. The worker is unref'd whenever no job is waiting, so a CLI exits without closing it, and
+ * stopped after a moment without jobs, so that it holds no memory while a build goes on.
+ */
+import { Worker } from 'node:worker_threads';
+import { runParseJob, type JobResult, type ParseJob } from './parse-jobs.ts';
+import type { ParseRequest } from './parse-worker.ts';
+
+type WorkerMessage = { id: number; result: unknown } | { id: number; error: string };
+
+const WORKER_URL = new URL('./parse-worker.ts', import.meta.url);
+/**
+ * V8's stack limit on the main thread (its `--stack-size`, 984 KB) plus the 192 KB a worker's
+ * thread keeps below its limit: deeply nested documents overflow at the same depth in both.
+ */
+const WORKER_STACK_MB = (984 + 192) / 1024;
+/** How long an idle worker is kept for the next job; a load's jobs follow each other more closely. */
+const IDLE_MS = 1_000;
+
+interface Pending {
+  job: ParseJob;
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
+
+const pending = new Map<number, Pending>();
+let worker: Worker | undefined;
+let failed = false;
+let nextId = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** Runs `job` on the parse worker (or on this thread when there is none). Rejects only when the job throws on this thread too. */
+export function runOffThread<J extends ParseJob>(job: J): Promise<JobResult<J>> {
+  const current = failed ? undefined : (worker ?? start());
+  if (!current) return runParseJob(job);
+  const id = ++nextId;
+  clearTimeout(idleTimer);
+  if (pending.size === 0) current.ref();
+  return new Promise<unknown>((resolve, reject) => {
+    pending.set(id, { job, resolve, reject });
+    current.postMessage({ id, job } satisfies ParseRequest);
+  }) as Promise<JobResult<J>>;
+}
+
+function start(): Worker | undefined {
+  try {
+    const created = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+    worker = created;
+    created.on('message', (message: WorkerMessage) => {
+      const entry = pending.get(message.id);
+      if (!entry) return;
+      pending.delete(message.id);
+      if (pending.size === 0) idle(created);
+      if ('error' in message) runHere(entry);
+      else entry.resolve(message.result);
+    });
+    created.on('error', () => fail(created));
+    created.on('exit', () => fail(created));
+    return created;
+  } catch {
+    failed = true;
+    return undefined;
+  }
+}
+
+/** No job is waiting: let the process exit, and stop the worker unless a job comes soon. */
+function idle(current: Worker): void {
+  current.unref();
+  idleTimer = setTimeout(() => {
+    if (current !== worker || pending.size > 0) return;
+    worker = undefined;
+    void current.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
+}
+
+/** The worker died: its jobs run here, and so does every later one. */
+function fail(dead: Worker): void {
+  if (dead !== worker) return;
+  worker = undefined;
+  failed = true;
+  const orphans = [...pending.values()];
+  pending.clear();
+  for (const entry of orphans) runHere(entry);
+}
+
+const runHere = ({ job, resolve, reject }: Pending) => void runParseJob(job).then(resolve, reject);
