@@ -18,24 +18,20 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParsedBundle } from './bundle.ts';
-import type { Located } from './items.ts';
+import { freezeLocated, locator, positionsOf, reviveLocated, type FrozenLocated, type Positions } from './located-positions.ts';
 import type { SizeLimits } from './read.ts';
 import type { ScannedBundle } from './scan.ts';
-import type { DocPath } from './yaml.ts';
 
 /** Rules whose findings depend on how fast the machine is; a bundle with one is parsed again next time. */
 const TIME_DEPENDENT = new Set(['mermaid/timeout', 'feature/story-unreadable']);
 
-type Place = { line: number; column: number };
-/** Where each field of an item (and each entry of its lists) was written, by JSON-encoded path. */
-type Positions = Record<string, Place>;
 
 /** A parsed bundle as stored: its `locate` functions replaced by the positions they answer. */
 type Frozen = Omit<ParsedBundle, 'locateMeta' | 'nfrs' | 'threats' | 'edgeCases'> & {
   metaPositions: Positions;
-  nfrs: StoredItem[];
-  threats: StoredItem[];
-  edgeCases: StoredItem[];
+  nfrs: FrozenLocated[];
+  threats: FrozenLocated[];
+  edgeCases: FrozenLocated[];
 };
 
 interface Stored {
@@ -44,7 +40,6 @@ interface Stored {
   /** Files read from outside the bundle's file list (a contract's `$ref` into a nested folder), with their digests. */
   outside: Array<[abs: string, digest: string]>;
 }
-type StoredItem = Omit<Located<unknown>, 'locate'> & { positions: Positions };
 
 export interface ParseCache {
   /** The parse result stored under `key`, if its outside files are unchanged. */
@@ -207,44 +202,14 @@ async function outsideUnchanged(outside: Stored['outside']): Promise<boolean> {
 
 const fileDigest = (abs: string) => readFile(abs).then(digest, () => 'missing');
 
-/** Positions of an item's fields and their list entries: every place linking reports at. */
-function positionsOf(value: unknown, locate: (path: DocPath) => Place): Positions {
-  const positions: Positions = { '[]': place(locate([])) };
-  if (!value || typeof value !== 'object') return positions;
-  for (const [key, field] of Object.entries(value)) {
-    positions[JSON.stringify([key])] = place(locate([key]));
-    if (Array.isArray(field)) field.forEach((_, i) => (positions[JSON.stringify([key, i])] = place(locate([key, i]))));
-  }
-  return positions;
-}
-
-const place = ({ line, column }: Place): Place => ({ line, column });
-
-/** A lookup over stored positions: the path itself, else its nearest recorded parent. */
-function locator(positions: Positions): (path: DocPath) => Place {
-  return (path) => {
-    for (let n = path.length; n >= 0; n--) {
-      const found = positions[JSON.stringify(path.slice(0, n))];
-      if (found) return { ...found };
-    }
-    return { line: 1, column: 1 };
-  };
-}
-
 function freeze(bundle: ParsedBundle): Frozen {
   const { locateMeta, nfrs, threats, edgeCases, ...rest } = bundle;
-  const items = (list: Located<unknown>[]) => list.map(({ item, at, locate }) => ({ item, at, positions: positionsOf(item, locate) }));
-  return { ...rest, metaPositions: positionsOf(bundle.meta, locateMeta), nfrs: items(nfrs), threats: items(threats), edgeCases: items(edgeCases) };
+  return { ...rest, metaPositions: positionsOf(bundle.meta, locateMeta), nfrs: freezeLocated(nfrs), threats: freezeLocated(threats), edgeCases: freezeLocated(edgeCases) };
 }
 
 function revive(frozen: Frozen): ParsedBundle {
   const { metaPositions, nfrs, threats, edgeCases, ...rest } = frozen;
-  const items = <T>(list: StoredItem[]) =>
-    list.map(({ item, at, positions }) => {
-      const locate = locator(positions);
-      return { item: item as T, at, locate: (path: DocPath) => ({ file: at.file, ...locate(path) }) };
-    });
-  return { ...rest, locateMeta: locator(metaPositions), nfrs: items(nfrs), threats: items(threats), edgeCases: items(edgeCases) } as ParsedBundle;
+  return { ...rest, locateMeta: locator(metaPositions), nfrs: reviveLocated(nfrs), threats: reviveLocated(threats), edgeCases: reviveLocated(edgeCases) } as ParsedBundle;
 }
 
 /**
