@@ -45,6 +45,9 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   // Several bundles at once, so that reading files and parsing YAML here overlap with Mermaid's
   // parser in its worker; results keep the scan's order.
   const limit = pLimit(BUNDLES_IN_FLIGHT);
+  // The parse worker pays for its start only when more bundles may need parsing than run at once;
+  // a live preview knows the keys of all but the bundles an edit touched.
+  const offThread = scanned.bundles.filter((bundle) => !options.keys?.get(bundle.abs)).length > BUNDLES_IN_FLIGHT;
   const parsed = await Promise.all(
     scanned.bundles.map((bundle) =>
       limit(async () => {
@@ -52,8 +55,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
         if (key) options.keys?.set(bundle.abs, key);
         const cached = key ? await cache!.get(key) : undefined;
         if (cached) return cached;
-        // The parse worker pays for its start only when there are more bundles than run at once.
-        const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget, offThread: scanned.bundles.length > BUNDLES_IN_FLIGHT });
+        const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget, offThread });
         if (key) await cache!.set(key, fresh);
         return fresh;
       }),
