@@ -1,13 +1,16 @@
 /**
- * The dev server's data path. Astro's content store serialises every entry and reloads the whole
- * store whenever one changes, which takes seconds once a portal holds a thousand features. So in
- * `astro dev` the loaders keep only small stubs in the store and publish the linked model here;
- * the pages read it through `getFeatures`, `getPermalinks`, `getCatalog` and `getContracts`, and
- * `livePreview` (the integration) reloads the browser as soon as a new model is published.
- * A build never uses this: its collections carry the whole model.
+ * The linked model the content loaders produced last, kept in memory for this process.
  *
- * The loaders and the pages are loaded as separate module instances, so the one shared place is a
- * property of `globalThis`.
+ * It is the dev server's data path. Astro's content store serialises every entry and reloads the
+ * whole store whenever one changes, which takes seconds once a portal holds a thousand features.
+ * So in `astro dev` the loaders keep only small stubs in the store and publish the model here; the
+ * pages read it through `getFeatures`, `getPermalinks`, `getCatalog` and `getContracts`, and
+ * `livePreview` (the integration) reloads the browser as soon as a new model is published.
+ * A build's pages read the collections instead, which carry the whole model; once they are
+ * written, the ref-page integration writes the permanent links from this same model.
+ *
+ * The loaders, the integrations and the pages are loaded as separate module instances, so the one
+ * shared place is a property of `globalThis`.
  */
 import type { AstroIntegration } from 'astro';
 import type { Portal } from '../core/model.ts';
@@ -20,10 +23,10 @@ interface Live {
 
 const live = ((globalThis as { [key: symbol]: Live })[Symbol.for('specport.live-portal')] ??= {});
 
-/** The model the dev server shows, once the loaders have published one. */
+/** The model the loaders produced last in this process, if they have run. */
 export const livePortal = (): Portal | undefined => live.portal;
 
-/** Publishes a new model to the dev server's pages and reloads them. */
+/** Publishes a new model, and in the dev server reloads the pages. */
 export function publishLivePortal(portal: Portal): void {
   live.portal = portal;
   live.reload?.();

@@ -45,14 +45,14 @@ const syncs = new Map<string, () => Promise<void>>();
 const watchers = new WeakSet<object>();
 let settling: NodeJS.Timeout | undefined;
 
-/** One core run per content version, shared by all collections; in dev, published to the pages. */
+/** One core run per content version, shared by all collections, and published (live-portal.ts). */
 function portalFor(roots: readonly string[], options: { base: string; configDir: string }, dev: boolean): Promise<Portal> {
   const key = [...roots, options.base, options.configDir].join('\0');
   if (!pending || pending.key !== key || pending.version !== version) {
     if (dev && live?.key !== key) live = { key, state: new LiveState() };
     const state = dev ? live!.state : undefined;
     const portal = cacheFor(roots).then((cache) => loadPortal(roots, { ...options, ...(state ? state.forLoad(cache) : { cache }) }));
-    pending = { key, version, portal: dev ? portal.then((p) => (publishLivePortal(p), p)) : portal };
+    pending = { key, version, portal: portal.then((p) => (publishLivePortal(p), p)) };
   }
   return pending.portal;
 }
