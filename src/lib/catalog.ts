@@ -5,12 +5,12 @@
 import { buildCatalog, type Catalog } from '../core/catalog.ts';
 import type { Backlink } from '../core/model.ts';
 import { getFeatures, type FeatureEntry } from './features.ts';
-import { livePortal } from './live-portal.ts';
+import { devPortal } from './live-portal.ts';
 
 let memo: Promise<Catalog> | undefined;
 
 export function getCatalog(): Promise<Catalog> {
-  const portal = import.meta.env.DEV ? livePortal() : undefined;
+  const portal = devPortal();
   if (portal) return Promise.resolve(portal.catalog);
   return (memo ??= compute());
 }

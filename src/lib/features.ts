@@ -5,7 +5,7 @@
 import { getCollection } from 'astro:content';
 import { diagnosticsByDir, type Diagnostic } from '../core/diagnostics.ts';
 import type { Feature, Portal } from '../core/model.ts';
-import { livePortal } from './live-portal.ts';
+import { devPortal } from './live-portal.ts';
 
 export type FeatureEntry = Feature & { diagnostics: Diagnostic[] };
 
@@ -13,7 +13,7 @@ const byTitle = (a: FeatureEntry, b: FeatureEntry) => a.meta.title.localeCompare
 const live = new WeakMap<Portal, FeatureEntry[]>();
 
 export async function getFeatures(): Promise<FeatureEntry[]> {
-  const portal = import.meta.env.DEV ? livePortal() : undefined;
+  const portal = devPortal();
   if (portal) {
     let entries = live.get(portal);
     if (!entries) {
@@ -28,7 +28,7 @@ export async function getFeatures(): Promise<FeatureEntry[]> {
 
 /** Each published API document by `<slug>/<publicName>`, with its JSON text (written on demand in dev). */
 export async function getContracts(): Promise<Array<{ id: string; json: () => string }>> {
-  const portal = import.meta.env.DEV ? livePortal() : undefined;
+  const portal = devPortal();
   if (portal) return [...portal.documents].map(([id, document]) => ({ id, json: () => JSON.stringify(document) }));
   return (await getCollection('contracts')).map((entry) => ({ id: entry.id, json: () => (entry.data as { json: string }).json }));
 }

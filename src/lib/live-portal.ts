@@ -26,6 +26,9 @@ const live = ((globalThis as { [key: symbol]: Live })[Symbol.for('specport.live-
 /** The model the loaders produced last in this process, if they have run. */
 export const livePortal = (): Portal | undefined => live.portal;
 
+/** For pages: the model to read in the dev server; undefined in a build, whose pages read the collections. */
+export const devPortal = (): Portal | undefined => (import.meta.env.DEV ? live.portal : undefined);
+
 /** Publishes a new model, and in the dev server reloads the pages. */
 export function publishLivePortal(portal: Portal): void {
   live.portal = portal;

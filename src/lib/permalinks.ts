@@ -7,7 +7,7 @@ import { buildCatalog, type Catalog } from '../core/catalog.ts';
 import type { Portal } from '../core/model.ts';
 import { buildPermalinks, type Permalink } from '../core/permalinks.ts';
 import { getFeatures, type FeatureEntry } from './features.ts';
-import { livePortal } from './live-portal.ts';
+import { devPortal } from './live-portal.ts';
 
 export interface PermalinkIndex {
   features: FeatureEntry[];
@@ -22,7 +22,7 @@ let memo: Promise<PermalinkIndex> | undefined;
 const live = new WeakMap<Portal, Promise<PermalinkIndex>>();
 
 export async function getPermalinks(): Promise<PermalinkIndex> {
-  const portal = import.meta.env.DEV ? livePortal() : undefined;
+  const portal = devPortal();
   if (!portal) return (memo ??= compute());
   let index = live.get(portal);
   // The core built the catalogue and the links with the model; only the lookup is made here.
