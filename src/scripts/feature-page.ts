@@ -1,6 +1,6 @@
 /**
- * Feature page behaviour: copy buttons for item links and diagram sources, and full-screen
- * diagrams with wheel zoom and drag to pan.
+ * Feature page behaviour: copy buttons for item links and diagram sources, full-screen
+ * diagrams with wheel zoom and drag to pan, and a linked item kept in view while diagrams render.
  */
 async function copy(text: string, button: HTMLElement) {
   try {
@@ -67,3 +67,21 @@ function enablePanZoom(figure: HTMLElement) {
 window.addEventListener('beforeprint', () => {
   for (const details of document.querySelectorAll<HTMLDetailsElement>('.sp-feature details:not(.sp-source)')) details.open = true;
 });
+
+/**
+ * A link to an item (`#CHK-NFR-01`, where a ticket's permanent link leads) lands on it before the
+ * diagrams above it have rendered, and each diagram that renders pushes the item further down. So
+ * while the page grows, the item is brought back into view, until the reader scrolls or clicks,
+ * or ten seconds have passed.
+ */
+function keepLinkedItemInView() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id ? document.getElementById(id) : null;
+  if (!target) return;
+  const observer = new ResizeObserver(() => target.scrollIntoView());
+  const stop = () => observer.disconnect();
+  observer.observe(document.body);
+  for (const event of ['wheel', 'touchstart', 'keydown', 'mousedown']) addEventListener(event, stop, { once: true, passive: true });
+  setTimeout(stop, 10_000);
+}
+keepLinkedItemInView();

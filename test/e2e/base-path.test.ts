@@ -199,6 +199,12 @@ describe(`reading the portal under ${BASE} in Chromium`, () => {
     await page.goto(`${origin}${nfr.permalink}`);
     await page.waitForURL(`${origin}${nfr.href}`, { timeout: 15_000 });
     await expect(page.evaluate((id) => document.getElementById(id) !== null, nfr.id)).resolves.toBe(true);
+    // The diagrams above the item render after the jump and push it down; it must still be in view.
+    await page.waitForFunction(() => [...document.querySelectorAll('pre.mermaid')].every((pre) => pre.querySelector('svg')), null, { timeout: 15_000 });
+    await page.waitForTimeout(300);
+    const top = await page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, nfr.id);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(await page.evaluate(() => innerHeight));
     expect(failed).toEqual([]);
     await page.context().close();
   });
