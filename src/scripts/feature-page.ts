@@ -26,7 +26,7 @@ document.addEventListener('click', (event) => {
 });
 
 function enablePanZoom(figure: HTMLElement) {
-  const svg = figure.querySelector<SVGSVGElement>('pre.mermaid svg');
+  const svg = figure.querySelector<SVGSVGElement>('.sp-diagram-canvas svg');
   if (!svg) return;
   let scale = 1;
   let x = 0;

@@ -163,7 +163,7 @@ async function loadFeaturePage(origin: string, slug: string): Promise<FeaturePag
     await page.waitForFunction(() => [...document.querySelectorAll('pre.mermaid')].every((d) => d.hasAttribute('data-processed')), undefined, { timeout: 60_000 });
     return await page.evaluate(() => {
       const rendered = (figure: Element | null | undefined) => {
-        const diagram = figure?.querySelector('pre.mermaid');
+        const diagram = figure?.querySelector('.sp-diagram-canvas');
         return !!diagram?.querySelector('svg') && !diagram.textContent?.includes('Error rendering diagram');
       };
       const diagrams: Record<string, boolean> = {};

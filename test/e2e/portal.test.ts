@@ -43,11 +43,13 @@ describe('the sample portal in Chromium', () => {
     for (const feature of portal.features) {
       const { page, foreign, consoleErrors } = await watchedPage(browser, server.origin);
       await page.goto(`${server.origin}/features/${feature.slug}/`);
-      const diagrams = page.locator('pre.mermaid');
+      const diagrams = page.locator('.sp-diagram-canvas');
       const count = await diagrams.count();
       const expected = (feature.context ? 1 : 0) + (feature.dataModel ? 1 : 0) + feature.sequences.length;
       expect(count, feature.slug).toBeGreaterThanOrEqual(expected);
-      await page.waitForFunction((n) => document.querySelectorAll('pre.mermaid[data-processed] svg').length >= n, count, { timeout: 30_000 });
+      // The bundle's diagram files come drawn with the page; only Mermaid blocks in the story wait for Mermaid.
+      await expect(page.locator('figure.sp-diagram .sp-diagram-svg > svg').count(), feature.slug).resolves.toBe(expected);
+      await page.waitForFunction((n) => document.querySelectorAll('.sp-diagram-canvas svg').length >= n, count, { timeout: 30_000 });
       await expect(page.locator('pre.mermaid', { hasText: 'Error rendering diagram' }).count()).resolves.toBe(0);
 
       const anchors = [
@@ -102,5 +104,29 @@ describe('the sample portal in Chromium', () => {
     const sizes = await Promise.all(scripts.map(async (url) => (await fetch(url)).text().then((t) => ({ url, scalar: /createApiReference|scalar-app/.test(t) }))));
     expect(sizes.filter((s) => s.scalar)).toEqual([]);
     await page.context().close();
+  });
+
+  it('loads Mermaid only on a feature page whose story holds a Mermaid block, and draws it there', async () => {
+    const withBlock = portal.features.filter((f) => f.storyHtml.includes('class="mermaid"'));
+    const without = portal.features.filter((f) => !f.storyHtml.includes('class="mermaid"'));
+    expect(withBlock.length).toBeGreaterThan(0);
+    expect(without.length).toBeGreaterThan(0);
+    for (const feature of [without[0]!, withBlock[0]!]) {
+      const { page, consoleErrors } = await watchedPage(browser, server.origin);
+      const scripts: string[] = [];
+      page.on('response', (response) => {
+        if (response.request().resourceType() === 'script') scripts.push(response.url());
+      });
+      await page.goto(`${server.origin}/features/${feature.slug}/`);
+      await page.waitForLoadState('networkidle');
+      const mermaid = scripts.filter((url) => /mermaid\.core/.test(url));
+      if (feature === without[0]) expect(mermaid, feature.slug).toEqual([]);
+      else {
+        expect(mermaid, feature.slug).toHaveLength(1);
+        await page.waitForFunction(() => [...document.querySelectorAll('.sp-story pre.mermaid')].every((pre) => pre.querySelector('svg')), null, { timeout: 30_000 });
+      }
+      expect(consoleErrors, feature.slug).toEqual([]);
+      await page.context().close();
+    }
   });
 });

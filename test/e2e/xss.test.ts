@@ -281,7 +281,7 @@ async function visit(context: BrowserContext, origin: string, url: string, poke:
     await settle(page);
     ran.push(...(await flagsOf(page)));
     findings.push(...(await inspectFrames(page)));
-    const text = await page.evaluate(() => `${document.body.innerText}\n${[...document.querySelectorAll('pre.mermaid svg')].map((svg) => svg.textContent).join('\n')}`);
+    const text = await page.evaluate(() => `${document.body.innerText}\n${[...document.querySelectorAll('.sp-diagram-canvas svg')].map((svg) => svg.textContent).join('\n')}`);
     return { url, ran, findings, shown: payloadIds(text) };
   } finally {
     await page.close();
