@@ -45,13 +45,36 @@ const ALLOWED_TAGS = new Set(['svg', 'defs', 'marker', 'polygon', 'polyline', 'p
 
 const memo = new Map<string, DiagramSvg | null>();
 
+/** What the page draws for a bundle's diagram: its text without the front matter, and an ID prefix of its own. */
+export function drawingOf(diagram: Pick<Diagram, 'source' | 'file'>): { body: string; idPrefix: string } {
+  return {
+    // Mermaid's own front matter carries integration metadata; the drawing needs only the diagram.
+    body: diagram.source.replace(/^---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/, ''),
+    idPrefix: `d-${diagram.file.replace(/[^A-Za-z0-9]+/g, '-')}`,
+  };
+}
+
+/** The key of a drawing in the memo and in a build's drawings. */
+export const drawingKey = (body: string, idPrefix: string) => `${idPrefix}\n${body}`;
+
+/** Facts as a drawing job carries them: only what `whatIsMissing` reads. */
+export const factsOf = (diagram: DiagramFacts): DiagramFacts => ({
+  kind: diagram.kind,
+  components: diagram.components,
+  relations: diagram.relations,
+  entities: diagram.entities,
+  relationships: diagram.relationships,
+  participants: diagram.participants,
+  messages: diagram.messages,
+});
+
 /**
  * The build-time SVG of a diagram, or `undefined` when the browser should draw it with Mermaid.
  * `body` is the Mermaid text without its front matter; `idPrefix` keeps the SVG's IDs (arrow
  * markers) apart from those of other diagrams on the page.
  */
 export function diagramSvg(body: string, facts: DiagramFacts, idPrefix: string): DiagramSvg | undefined {
-  const key = `${idPrefix}\n${body}`;
+  const key = drawingKey(body, idPrefix);
   let known = memo.get(key);
   if (known === undefined) {
     const drawn = drawDiagram(body, facts, idPrefix);

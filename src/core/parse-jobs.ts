@@ -1,8 +1,10 @@
 /**
  * The parts of a bundle that can be parsed on another thread: its item files and its API
- * contracts. Each is a function of files on disk alone, and its result is plain data, so the
- * parse worker and the main thread run the same code here and get the same result.
+ * contracts; and, in a build, its diagrams' drawings. Each is a function of files on disk or of
+ * plain data alone, and its result is plain data, so the parse worker and the main thread run the
+ * same code here and get the same result.
  */
+import type { DiagramFacts, DiagramSvg } from './diagram-svg.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { parseItemFile, type ItemFileName } from './items.ts';
 import { freezeLocated, type FrozenLocated } from './located-positions.ts';
@@ -25,7 +27,15 @@ export interface ContractJob {
   ctx: ContractContext;
 }
 
-export type ParseJob = ItemFileJob | ContractJob;
+/** One diagram to draw, as `drawDiagram(body, facts, idPrefix)`. */
+export interface DrawJob {
+  kind: 'draw';
+  body: string;
+  facts: DiagramFacts;
+  idPrefix: string;
+}
+
+export type ParseJob = ItemFileJob | ContractJob | DrawJob;
 
 /** An item file's reading problems, then, when it could be read, its items and their problems. */
 export interface ItemFileResult {
@@ -33,10 +43,15 @@ export interface ItemFileResult {
   parsed?: { items: FrozenLocated[]; diagnostics: Diagnostic[] };
 }
 
-export type JobResult<J extends ParseJob> = J extends ItemFileJob ? ItemFileResult : ContractResult;
+export type JobResult<J extends ParseJob> = J extends ItemFileJob ? ItemFileResult : J extends DrawJob ? DiagramSvg | string : ContractResult;
 
 export async function runParseJob<J extends ParseJob>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'contract') return (await parseContract(job.abs, job.ctx)) as JobResult<J>;
+  if (job.kind === 'draw') {
+    // Loaded on the first drawing only: a check never draws, and the renderer is large.
+    const { drawDiagram } = await import('./diagram-svg.ts');
+    return drawDiagram(job.body, job.facts, job.idPrefix) as JobResult<J>;
+  }
   const { name, abs, file, limit } = job;
   const read = await readText(abs, file, limit);
   if (read.text === undefined) return { read: read.diagnostics } as JobResult<J>;

@@ -13,6 +13,7 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 import path from 'node:path';
 import { formatPretty } from '../cli/format.ts';
 import { diagnosticsByDir, hasErrors } from '../core/diagnostics.ts';
+import { startDrawings } from '../core/drawings.ts';
 import { LiveState, type ChangeKind } from '../core/live-state.ts';
 import type { Portal } from '../core/model.ts';
 import { openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
@@ -52,7 +53,7 @@ function portalFor(roots: readonly string[], options: { base: string; configDir:
     if (dev && live?.key !== key) live = { key, state: new LiveState() };
     const state = dev ? live!.state : undefined;
     const portal = cacheFor(roots).then((cache) => loadPortal(roots, { ...options, ...(state ? state.forLoad(cache) : { cache }) }));
-    pending = { key, version, portal: portal.then((p) => (publishLivePortal(p), p)) };
+    pending = { key, version, portal: portal.then((p) => (publishLivePortal(p, dev ? undefined : startDrawings(p)), p)) };
   }
   return pending.portal;
 }

@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { c4ToFlowchart } from '../../src/core/c4-flowchart.ts';
-import { drawDiagram, holdsOnlyDrawing, type DiagramSvg } from '../../src/core/diagram-svg.ts';
+import { drawDiagram, drawingKey, drawingOf, holdsOnlyDrawing, type DiagramSvg } from '../../src/core/diagram-svg.ts';
+import { startDrawings } from '../../src/core/drawings.ts';
 import { closeMermaid, parseDiagram } from '../../src/core/mermaid.ts';
+import { loadPortal } from '../../src/core/portal.ts';
 
 afterAll(closeMermaid);
 
@@ -141,6 +143,21 @@ describe('what a drawn diagram may hold', () => {
     for (const ref of svg.matchAll(/url\(#([^)]*)\)/g)) expect(ids).toContain(ref[1]);
     const css = /<style>([\s\S]*?)<\/style>/.exec(svg)?.[1] ?? '';
     for (const rule of css.matchAll(/([^{}]+)\{/g)) expect(rule[1]!.trim()).toMatch(/^\.sp-diagram-svg /);
+  });
+});
+
+describe("a build's drawings", () => {
+  it('are made on the parse worker exactly as on this thread, one per bundle diagram', async () => {
+    const portal = await loadPortal(CONTENT.pathname);
+    const drawings = startDrawings(portal);
+    const diagrams = portal.features.flatMap((f) => [f.context, f.dataModel, ...f.sequences.map((s) => s.diagram)]).filter((d) => d !== undefined);
+    expect(drawings.size).toBe(diagrams.length);
+    for (const diagram of diagrams) {
+      const { body, idPrefix } = drawingOf(diagram);
+      const onWorker = await drawings.get(drawingKey(body, idPrefix));
+      expect(typeof onWorker, diagram.file).toBe('object');
+      expect(onWorker, diagram.file).toEqual(drawDiagram(body, diagram, idPrefix));
+    }
   });
 });
 
