@@ -44,6 +44,8 @@ export interface ParsedBundle {
   body: string;
   bodyLine: number;
   story: StoryScan;
+  /** Each ```mermaid block of the story as Mermaid parsed it, in order; `null` where Mermaid rejected it. */
+  storyDiagrams: Array<Diagram | null>;
   context?: Diagram | undefined;
   dataModel?: Diagram | undefined;
   sequences: Sequence[];
@@ -123,6 +125,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     body: '',
     bodyLine: 1,
     story: { diagrams: [], links: [], html: [] },
+    storyDiagrams: [],
     sequences: [],
     contracts: [],
     nfrs: [],
@@ -146,6 +149,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     for (const block of parsed.story.diagrams) {
       const result = await checkDiagram(block.source, file('feature.md'), { role: 'inline', lineOffset: parsed.bodyLine + block.line - 2 }, options.hangBudget);
       pushAll(diagnostics, result.diagnostics);
+      parsed.storyDiagrams.push(result.diagram ?? null);
     }
     for (const html of parsed.story.html) {
       diagnostics.push(

@@ -50,8 +50,16 @@ export function drawingOf(diagram: Pick<Diagram, 'source' | 'file'>): { body: st
   return {
     // Mermaid's own front matter carries integration metadata; the drawing needs only the diagram.
     body: diagram.source.replace(/^---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*\r?\n/, ''),
-    idPrefix: `d-${diagram.file.replace(/[^A-Za-z0-9]+/g, '-')}`,
+    // The file, and the text's digest for the story's ```mermaid blocks, which share one file.
+    idPrefix: `d-${diagram.file.replace(/[^A-Za-z0-9]+/g, '-')}-${fnv1a(diagram.source)}`,
   };
+}
+
+/** A short digest of `text` (32-bit FNV-1a, base 36). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
 }
 
 /** The key of a drawing in the memo and in a build's drawings. */

@@ -113,7 +113,7 @@ export async function link(
     pushAll(diagnostics, checkCoverage(bundle.slug, contracts, threats, nfrs));
     features.push({
       slug: bundle.slug, dir: bundle.dir, area: bundle.area, meta, body: bundle.body, bodyLine: bundle.bodyLine,
-      storyHtml: story.html, storyHeadings: story.headings,
+      storyHtml: story.html, storyHeadings: story.headings, storyDiagrams: bundle.storyDiagrams,
       context: bundle.context, dataModel: bundle.dataModel, sequences: bundle.sequences, contracts,
       nfrs, threats, edgeCases, dependsOn,
       completeness: completenessOf({ slug: bundle.slug, context: bundle.context, dataModel: bundle.dataModel, contracts, sequences: bundle.sequences, findings, nfrs, edgeCases, threats }, options.weights),

@@ -12,6 +12,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
+import type { Diagram } from './model.ts';
 import { withTimeLimit } from './time-limit.ts';
 
 /**
@@ -231,4 +232,24 @@ function escapeAttributeBrackets(html: string): string {
 function textOf(node: { value?: unknown; children?: unknown[] }): string {
   if (typeof node.value === 'string') return node.value;
   return (node.children ?? []).map((c) => textOf(c as never)).join('');
+}
+
+/** A ```mermaid block as the rendered story holds it (its text escaped; raw HTML in a story is never rendered). */
+const MERMAID_BLOCK = /<pre class="mermaid">[\s\S]*?<\/pre>/g;
+
+/**
+ * The rendered story cut at its ```mermaid blocks, each block replaced by its parsed diagram so the
+ * page can show it like a bundle's diagram files. A block Mermaid rejected stays as it is; so does
+ * the whole story when its blocks and `diagrams` do not match up.
+ */
+export function storyParts(html: string, diagrams: ReadonlyArray<Diagram | null>): Array<string | Diagram> {
+  const blocks = html.match(MERMAID_BLOCK) ?? [];
+  if (blocks.length === 0 || blocks.length !== diagrams.length) return [html];
+  const parts: Array<string | Diagram> = [];
+  const between = html.split(MERMAID_BLOCK);
+  between.forEach((text, i) => {
+    if (text) parts.push(text);
+    if (i < blocks.length) parts.push(diagrams[i] ?? blocks[i]!);
+  });
+  return parts;
 }

@@ -208,6 +208,8 @@ export interface Feature {
   /** The story rendered to sanitised HTML, wiki links resolved. */
   storyHtml: string;
   storyHeadings: Array<{ depth: number; slug: string; text: string }>;
+  /** Each ```mermaid block of the story as Mermaid parsed it, in order; `null` where Mermaid rejected it. */
+  storyDiagrams: Array<Diagram | null>;
   context?: Diagram | undefined;
   dataModel?: Diagram | undefined;
   sequences: Sequence[];

@@ -87,7 +87,7 @@ describe('coverage of hand-built features', () => {
   });
   const feature = (slug: string, parts: Partial<Feature>): Feature => ({
     slug, dir: slug, area: 'test', meta: { title: slug, id: slug.toUpperCase(), status: 'draft', owner: 'team', tickets: [], depends_on: [], tags: [] } as unknown as Feature['meta'],
-    body: '', bodyLine: 1, storyHtml: '', storyHeadings: [], sequences: [], contracts: [], nfrs: [], threats: [], edgeCases: [], dependsOn: [],
+    body: '', bodyLine: 1, storyHtml: '', storyHeadings: [], storyDiagrams: [], sequences: [], contracts: [], nfrs: [], threats: [], edgeCases: [], dependsOn: [],
     completeness: { score: 0, max: 0, rubric: [] }, backlinks: {}, files: [], ...parts,
   });
   const contract = (...operations: Operation[]): Feature['contracts'][number] => ({

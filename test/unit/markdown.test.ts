@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderStory, scanStory } from '../../src/core/markdown.ts';
+import { renderStory, scanStory, storyParts } from '../../src/core/markdown.ts';
+import type { Diagram } from '../../src/core/model.ts';
 
 const body = [
   '## Story', // 1
@@ -53,5 +54,21 @@ describe('renderStory', () => {
     const { headings, html } = await renderStory(body, resolve);
     expect(headings).toEqual([{ depth: 3, slug: 'story-story', text: 'Story' }]);
     expect(html).toContain('<h3 id="story-story">');
+  });
+});
+
+describe('storyParts', () => {
+  const diagram = (source: string) => ({ source, file: 'a/feature.md' }) as unknown as Diagram;
+
+  it('cuts the story at its Mermaid blocks and puts each parsed diagram in its place', () => {
+    const html = '<p>Before</p><pre class="mermaid">flowchart LR\nA --&gt; B</pre><ul><li><pre class="mermaid">bad</pre></li></ul><p>After</p>';
+    const first = diagram('flowchart LR\nA --> B');
+    expect(storyParts(html, [first, null])).toEqual(['<p>Before</p>', first, '<ul><li>', '<pre class="mermaid">bad</pre>', '</li></ul><p>After</p>']);
+  });
+
+  it('keeps the story whole when its blocks and the parsed diagrams do not match up', () => {
+    const html = '<p>x</p><pre class="mermaid">a</pre>';
+    expect(storyParts(html, [])).toEqual([html]);
+    expect(storyParts('<p>no diagrams</p>', [])).toEqual(['<p>no diagrams</p>']);
   });
 });

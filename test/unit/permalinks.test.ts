@@ -38,7 +38,7 @@ function feature(slug: string, parts: { dir?: string; ops?: string[]; entities?:
     : undefined;
   const at = (line: number) => ({ file: `${dir}/nfr.yaml`, line });
   return {
-    slug, dir, area: 'area', body: '', bodyLine: 1, storyHtml: '', storyHeadings: [], sequences: [], dependsOn: [], backlinks: {}, files: [],
+    slug, dir, area: 'area', body: '', bodyLine: 1, storyHtml: '', storyHeadings: [], storyDiagrams: [], sequences: [], dependsOn: [], backlinks: {}, files: [],
     meta: { title: slug.toUpperCase(), id: slug.toUpperCase().slice(0, 3), status: 'ready', owner: 'team', tickets: [], depends_on: [], tags: [], summary: `The ${slug} feature.` },
     contracts, dataModel,
     nfrs: (parts.nfrs ?? []).map((id, i): NfrItem => ({
