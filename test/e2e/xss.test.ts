@@ -235,7 +235,17 @@ async function pokeScalar(page: Page) {
     await page.keyboard.press('Escape');
   }
   const searchButton = page.locator('#sp-api-reference button', { hasText: 'Open Search' }).first();
-  await searchButton.click({ timeout: 10_000 });
+  // On a loaded machine the request client may still be closing over the button: close it again and retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await searchButton.click({ timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await page.keyboard.press('Escape');
+      await settle(page);
+    }
+  }
   await page.keyboard.type('img', { delay: 20 });
   await settle(page);
   await page.keyboard.press('Escape');
