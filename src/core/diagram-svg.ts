@@ -4,8 +4,8 @@
  * CSS custom properties, so it follows the light and dark theme).
  *
  * That renderer knows less Mermaid than Mermaid does. So a diagram is drawn here only when
- * - it is a kind the renderer draws: a sequence, an ER model, a flowchart, or a C4 context or
- *   container diagram (through `c4-flowchart.ts`);
+ * - it is a kind the renderer draws: a sequence, an ER model, a flowchart, a plain state diagram,
+ *   or a C4 context or container diagram (through `c4-flowchart.ts`);
  * - a sequence uses only statements it draws faithfully (no `critical`, `rect`, `autonumber`…);
  * - the SVG shows everything Mermaid's own parser found: each participant and message, entity,
  *   attribute and relationship, node, label and edge;
@@ -110,7 +110,9 @@ export function drawDiagram(body: string, facts: DiagramFacts, idPrefix: string)
   } else if (facts.kind.startsWith('flowchart')) {
     if (FLOWCHART_UNSUPPORTED.test(body)) return 'a flowchart statement the renderer does not draw';
   } else if (facts.kind === 'er') text = erForRenderer(body);
-  else return `a ${facts.kind} diagram`;
+  else if (facts.kind === 'stateDiagram') {
+    if (!onlyStateStatements(body)) return 'a state statement the renderer does not draw';
+  } else return `a ${facts.kind} diagram`;
 
   let svg: string;
   try {
@@ -183,6 +185,17 @@ function sequenceForRenderer(body: string, facts: DiagramFacts): { text: string;
   return { text: ['sequenceDiagram', ...declared, ...lines].join('\n'), numbered: numbered > 0, title };
 }
 
+/** State diagram statements drawn as Mermaid draws them: transitions and a direction (no composite state, note, fork or choice). */
+const STATE_STATEMENTS = [/^stateDiagram(-v2)?$/, /^direction\s+(TB|TD|BT|LR|RL)$/, /^(\[\*\]|[\w-]+)\s*-->\s*(\[\*\]|[\w-]+)(\s*:\s*[^:]+)?$/];
+
+function onlyStateStatements(body: string): boolean {
+  return body
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('%%'))
+    .every((line) => STATE_STATEMENTS.some((pattern) => pattern.test(line)));
+}
+
 /** The ER model as the renderer reads it: it knows `o{` but not the same marker written `}o` on the left. */
 function erForRenderer(body: string): string {
   return body.replace(/^(\s*\S+\s+)\}o(--|\.\.)/gm, '$1{o$2');
@@ -233,6 +246,12 @@ function whatIsMissing(svg: string, facts: DiagramFacts, numbered: boolean): str
   const edges = [...svg.matchAll(/<polyline class="edge" data-from="([^"]*)" data-to="([^"]*)"/g)].length;
   if (edges !== facts.relations.length) return 'an edge';
   if (facts.kind === 'c4') return sameItems([...nodes.keys()], facts.components.map((c) => c.id)) ? undefined : 'an element';
+  if (facts.kind === 'stateDiagram') {
+    const edgeLabels = [...svg.matchAll(/<polyline class="edge"[^>]*>/g)].map((m) => plainLabel(/\sdata-label="([^"]*)"/.exec(m[0])?.[1] ?? ''));
+    if (!sameItems(edgeLabels, facts.relations.map((r) => plainLabel(r.label)))) return 'a transition label';
+    const state = facts.components.find((component) => !nodes.has(component.id));
+    return state ? `the state ${state.id}` : undefined;
+  }
   const node = facts.components.find((component) => nodes.get(component.id) !== plainLabel(component.label));
   return node ? `the node ${node.id} as Mermaid labels it` : undefined;
 }

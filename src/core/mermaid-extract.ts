@@ -36,6 +36,10 @@ interface SequenceDb {
   getMessages(): Array<{ from?: unknown; to?: unknown; message?: unknown; type?: unknown }>;
   LINETYPE: Record<string, number>;
 }
+interface StateDb {
+  getStates(): Map<string, unknown>;
+  getRelations(): Array<{ id1?: unknown; id2?: unknown; relationTitle?: unknown }>;
+}
 interface CommonDb {
   getDiagramTitle?(): unknown;
   getAccTitle?(): unknown;
@@ -62,6 +66,7 @@ export function extractParts(type: string, db: unknown, decode: TextDecoder): Di
   else if (type.startsWith('flowchart')) readFlowchart(db as FlowDb, decode, parts);
   else if (type === 'er') readEr(db as ErDb, decode, parts);
   else if (type === 'sequence') readSequence(db as SequenceDb, decode, parts);
+  else if (type === 'stateDiagram') readState(db as StateDb, decode, parts);
   const common = db as CommonDb;
   parts.title ||= decode(common.getDiagramTitle?.()) || decode(common.getAccTitle?.());
   return parts;
@@ -94,6 +99,14 @@ function readFlowchart(db: FlowDb, decode: TextDecoder, parts: DiagramParts): vo
     description: '',
   }));
   parts.relations = db.getEdges().map((edge): Relation => ({ from: decode(edge.start), to: decode(edge.end), label: decode(edge.text) }));
+}
+
+/** A state diagram's top-level states (as `state` components, without the start and end) and transitions. */
+function readState(db: StateDb, decode: TextDecoder, parts: DiagramParts): void {
+  parts.components = [...db.getStates().keys()]
+    .filter((id) => !/^root_(start|end)$/.test(id))
+    .map((id): Component => ({ id, label: id, type: 'state', external: false, description: '' }));
+  parts.relations = db.getRelations().map((rel): Relation => ({ from: decode(rel.id1), to: decode(rel.id2), label: decode(rel.relationTitle) }));
 }
 
 function readEr(db: ErDb, decode: TextDecoder, parts: DiagramParts): void {

@@ -89,6 +89,14 @@ describe('diagrams drawn at build time', () => {
     expect(svg).toMatch(/class="er-relationship" data-entity1="Invoice" data-entity2="Order" data-cardinality1="zero-many" data-cardinality2="one"/);
   });
 
+  it('draws a state diagram with every state and transition, a self-transition included', async () => {
+    const { svg } = drawn(await draw('stateDiagram-v2\n  [*] --> pending: create\n  pending --> pending: card refused\n  pending --> placed: paid\n  placed --> [*]'));
+    for (const id of ['pending', 'placed']) expect(svg).toContain(`data-id="${id}"`);
+    const labels = [...svg.matchAll(/<polyline class="edge"[^>]*?(?:data-label="([^"]*)")?[^>]*>/g)];
+    expect(labels).toHaveLength(4);
+    for (const label of ['create', 'card refused', 'paid']) expect(svg).toContain(`data-label="${label}"`);
+  });
+
   it('draws a C4 context as a flowchart with every element and relationship', async () => {
     const source = readFileSync(new URL('../fixtures/mermaid/context-c4.mmd', import.meta.url), 'utf8');
     const result = drawn(await draw(source));
@@ -103,7 +111,9 @@ describe('diagrams drawn at build time', () => {
     ['autonumber with a start', 'sequenceDiagram\n  autonumber 10 10\n  A->>B: hi', 'sequence statement'],
     ['Mermaid entity codes', 'sequenceDiagram\n  A->>B: #lt;b#gt; tag', 'a message'],
     ['an init directive', "%%{init: {'theme': 'forest'}}%%\nsequenceDiagram\n  A->>B: hi", 'init'],
-    ['a diagram kind it does not draw', 'stateDiagram-v2\n  [*] --> Open\n  Open --> Closed', 'stateDiagram'],
+    ['a diagram kind it does not draw', 'pie title Pets\n  "Dogs" : 386\n  "Cats" : 85', 'a pie diagram'],
+    ['a composite state', 'stateDiagram-v2\n  [*] --> Active\n  state Active {\n    [*] --> Idle\n  }', 'state statement'],
+    ['a note on a state', 'stateDiagram-v2\n  [*] --> Open\n  note right of Open: new orders', 'state statement'],
     ['cardinalities written in words', 'erDiagram\n  Order one or more to zero or more Line : has', 'the drawing lacks'],
     ['a flowchart click', 'flowchart LR\n  A --> B\n  click A "https://example.com"', 'flowchart statement'],
     ['a node label with an entity code', 'flowchart LR\n  A["say #quot;hi#quot;"] --> B', 'flowchart statement'],
