@@ -6,11 +6,13 @@
  * That renderer knows less Mermaid than Mermaid does. So a diagram is drawn here only when
  * - it is a kind the renderer draws: a sequence, an ER model, a flowchart, a plain state diagram,
  *   or a C4 context or container diagram (through `c4-flowchart.ts`);
- * - a sequence uses only statements it draws faithfully (no `critical`, `rect`, `autonumber`…);
+ * - it uses only statements the renderer draws faithfully (no `rect`, `box`, `activate`, composite
+ *   state…), some written the way the renderer reads them (`option` as `else`, `autonumber` as
+ *   numbered texts, `}o` as `{o`);
  * - the SVG shows everything Mermaid's own parser found: each participant and message, entity,
  *   attribute and relationship, node, label and edge;
  * - the SVG holds only drawing: known elements, no event handlers, links or outside `url()`.
- * Otherwise the answer is `undefined`, and the browser draws the diagram with Mermaid, as before.
+ * Otherwise the answer is why not, and the browser draws the diagram with Mermaid, as before.
  */
 import { renderMermaidSVG } from 'beautiful-mermaid';
 import { c4ToFlowchart } from './c4-flowchart.ts';
@@ -130,7 +132,7 @@ export function drawDiagram(body: string, facts: DiagramFacts, idPrefix: string)
 
 /**
  * The sequence as the renderer should read it, or `undefined` when it uses a statement the
- * renderer does not draw (`critical`, `rect`, `autonumber`, `activate`, a message without text…).
+ * renderer does not draw (`rect`, `box`, `activate`, `autonumber 10`, a message without text…).
  * Participants get neutral IDs (`p0`, `p1`…) declared up front in Mermaid's order: the renderer
  * reads a line starting `partner->>` or `endpoint->>` as a `par` or `end` statement.
  */
@@ -226,7 +228,6 @@ const sameItems = (a: string[], b: string[]) => a.length === b.length && [...a].
 
 /** What Mermaid parsed that the drawing does not show (a participant, message, entity…), or `undefined`. */
 function whatIsMissing(svg: string, facts: DiagramFacts, numbered: boolean): string | undefined {
-  const texts = new Set([...svg.matchAll(/>([^<]*)<\/(?:text|tspan)>/g)].map((m) => plainLabel(m[1]!)));
   if (facts.kind === 'sequence') {
     const actors = new Set(attributeValues(svg, 'g', 'actor', 'data-id'));
     if (!sameItems([...actors], facts.participants.map((_, i) => `p${i}`))) return 'a participant';
@@ -236,6 +237,7 @@ function whatIsMissing(svg: string, facts: DiagramFacts, numbered: boolean): str
   }
   if (facts.kind === 'er') {
     if (!sameItems(attributeValues(svg, 'g', 'entity', 'data-id'), facts.entities.map((e) => e.name))) return 'an entity';
+    const texts = new Set([...svg.matchAll(/>([^<]*)<\/(?:text|tspan)>/g)].map((m) => plainLabel(m[1]!)));
     const attribute = facts.entities.flatMap((e) => e.attributes).find((a) => !texts.has(a.name));
     if (attribute) return `the attribute ${attribute.name}`;
     if (!sameItems(attributeValues(svg, 'polyline', 'er-relationship', 'data-label'), facts.relationships.map((r) => plainLabel(r.label)))) return 'a relationship';
@@ -258,7 +260,8 @@ function whatIsMissing(svg: string, facts: DiagramFacts, numbered: boolean): str
 
 /** Whether the SVG holds only drawing: known elements, no handlers, no links, no `url()` but to itself. */
 export function holdsOnlyDrawing(svg: string): boolean {
-  for (const element of svg.matchAll(/<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*\/?>/g)) {
+  const elements = [...svg.matchAll(/<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*\/?>/g)];
+  for (const element of elements) {
     if (!ALLOWED_TAGS.has(element[1]!)) return false;
     for (const attribute of element[2]!.matchAll(/([\w:-]+)="([^"]*)"/g)) {
       const [, name, value] = attribute as unknown as [string, string, string];
@@ -267,9 +270,7 @@ export function holdsOnlyDrawing(svg: string): boolean {
     }
   }
   // Every tag was matched by the pattern above: nothing unparsed slipped through.
-  const tags = (svg.match(/<[a-zA-Z]/g) ?? []).length;
-  const parsed = [...svg.matchAll(/<([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"]*")*)\s*\/?>/g)].length;
-  return tags === parsed;
+  return (svg.match(/<[a-zA-Z]/g) ?? []).length === elements.length;
 }
 
 /** Prefixes every `id` and its references, so two diagrams on one page keep their own markers. */

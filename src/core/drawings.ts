@@ -1,7 +1,8 @@
 /**
- * A build's drawings of its bundle diagrams, all started on the parse worker as soon as the model
- * is linked. They are made on the other core while Astro bundles the scripts, and each feature page
- * takes its own when it renders, instead of drawing them one after another on the page's thread.
+ * A build's drawings of its bundle diagrams (files and story blocks), all started on the parse
+ * worker as soon as the model is linked. They are made on the other core while Astro bundles the
+ * scripts, and each feature page takes its own when it renders, instead of drawing them one after
+ * another on the page's thread.
  */
 import { drawingKey, drawingOf, factsOf, type DiagramSvg } from './diagram-svg.ts';
 import type { Portal } from './model.ts';
@@ -13,7 +14,7 @@ export type Drawings = Map<string, Promise<DiagramSvg | string>>;
 export function startDrawings(portal: Portal): Drawings {
   const drawings: Drawings = new Map();
   for (const feature of portal.features) {
-    for (const diagram of [feature.context, feature.dataModel, ...feature.sequences.map((s) => s.diagram)]) {
+    for (const diagram of [feature.context, feature.dataModel, ...feature.sequences.map((s) => s.diagram), ...feature.storyDiagrams]) {
       if (!diagram) continue;
       const { body, idPrefix } = drawingOf(diagram);
       const job = runOffThread({ kind: 'draw', body, facts: factsOf(diagram), idPrefix });

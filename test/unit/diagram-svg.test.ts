@@ -157,10 +157,11 @@ describe('what a drawn diagram may hold', () => {
 });
 
 describe("a build's drawings", () => {
-  it('are made on the parse worker exactly as on this thread, one per bundle diagram', async () => {
+  it('are made on the parse worker exactly as on this thread, one per bundle diagram and story block', async () => {
     const portal = await loadPortal(CONTENT.pathname);
     const drawings = startDrawings(portal);
-    const diagrams = portal.features.flatMap((f) => [f.context, f.dataModel, ...f.sequences.map((s) => s.diagram)]).filter((d) => d !== undefined);
+    const diagrams = portal.features.flatMap((f) => [f.context, f.dataModel, ...f.sequences.map((s) => s.diagram), ...f.storyDiagrams]).filter((d) => d !== undefined && d !== null);
+    expect(portal.features.flatMap((f) => f.storyDiagrams).length).toBeGreaterThan(0);
     expect(drawings.size).toBe(diagrams.length);
     for (const diagram of diagrams) {
       const { body, idPrefix } = drawingOf(diagram);
