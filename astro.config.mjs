@@ -6,6 +6,7 @@ import mermaid from 'astro-mermaid';
 import { loadConfig, normaliseBase } from './src/core/config.ts';
 import { livePreview } from './src/lib/live-portal.ts';
 import { refPages } from './src/lib/refs/integration.ts';
+import { searchIndexLater } from './src/lib/search-index.ts';
 
 /** specport.config.* in the working directory; `check` reports its problems, here defaults stand in. */
 const { config } = await loadConfig(process.env.SPECPORT_CONFIG_DIR ?? process.cwd());
@@ -47,7 +48,8 @@ export default defineConfig({
     refPages(),
     // In the dev server: reloads the pages as soon as an edit has been linked.
     livePreview(),
-    starlight({
+    // `specport build` writes the search index itself once Astro's process has ended.
+    searchIndexLater(starlight({
       title: config.title,
       description: 'Feature specs: context, contracts, data, flows, NFRs, edge cases and threats, cross-linked.',
       customCss: ['./src/styles/specport.css'],
@@ -82,6 +84,6 @@ export default defineConfig({
         },
         { label: 'Guide', items: [{ slug: 'guide/writing-bundles' }, { slug: 'guide/deploying' }] },
       ],
-    }),
+    })),
   ],
 });

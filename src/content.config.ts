@@ -2,7 +2,7 @@ import { docsLoader, i18nLoader } from '@astrojs/starlight/loaders';
 import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 import { defineCollection } from 'astro:content';
 import { portalOptions } from './lib/portal-options.ts';
-import { contractsLoader, featuresLoader, portalLoader } from './loaders/specport.ts';
+import { featuresLoader, portalLoader } from './loaders/specport.ts';
 
 const options = await portalOptions();
 
@@ -10,6 +10,5 @@ export const collections = {
   docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
   i18n: defineCollection({ loader: i18nLoader(), schema: i18nSchema() }),
   features: defineCollection({ loader: featuresLoader(options) }),
-  contracts: defineCollection({ loader: contractsLoader(options) }),
   portal: defineCollection({ loader: portalLoader(options) }),
 };

@@ -1,8 +1,8 @@
 /**
  * A build's drawings of its bundle diagrams (files and story blocks), all started on the parse
- * worker as soon as the model is linked. They are made on the other core while Astro bundles the
- * scripts, and each feature page takes its own when it renders, instead of drawing them one after
- * another on the page's thread.
+ * worker when the first page asks for one (live-portal.ts). They are made on the other core while
+ * Astro renders pages, and each feature page takes its own when it renders, instead of drawing
+ * them one after another on the page's thread.
  */
 import { drawingKey, drawingOf, factsOf, type DiagramSvg } from './diagram-svg.ts';
 import type { Portal } from './model.ts';

@@ -14,6 +14,7 @@
  * grows past one portal's worth. A cache that cannot be read or written is simply not used.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -132,7 +133,7 @@ export async function bundleKey(bundle: ScannedBundle, limits: SizeLimits, code:
   const hash = createHash('sha256').update(`${code}\0${bundle.abs}\0${bundle.dir}\0${JSON.stringify(limits)}\0${(bundle.refused ?? []).join('\0')}\0`);
   const largest = Math.max(limits.file, limits.contract);
   for (const name of bundle.files) {
-    const bytes = await keyBytes(path.join(bundle.abs, name), largest);
+    const bytes = keyBytes(path.join(bundle.abs, name), largest);
     hash.update(`${name}\0${bytes.length}\0`).update(bytes);
   }
   return hash.digest('hex');
@@ -143,12 +144,16 @@ export async function bundleKey(bundle: ScannedBundle, limits: SizeLimits, code:
  * pipe, whose read would block for ever, a device, a file above every size limit), a marker of
  * what it is, so that the key never reads more than parsing would.
  */
-async function keyBytes(abs: string, largest: number): Promise<Buffer> {
-  const info = await stat(abs).catch((error: NodeJS.ErrnoException) => error);
-  if (info instanceof Error) return Buffer.from(`\0unreadable ${info.code}`);
-  if (!info.isFile()) return Buffer.from(`\0not a file ${info.mode}`);
-  if (info.size > largest) return Buffer.from(`\0too large ${info.size} ${info.mtimeMs}`);
-  return readFile(abs).catch((error: NodeJS.ErrnoException) => Buffer.from(`\0unreadable ${error.code}`));
+function keyBytes(abs: string, largest: number): Buffer {
+  // Synchronous, like read.ts: thousands of small files cost less this way than through promises.
+  try {
+    const info = statSync(abs);
+    if (!info.isFile()) return Buffer.from(`\0not a file ${info.mode}`);
+    if (info.size > largest) return Buffer.from(`\0too large ${info.size} ${info.mtimeMs}`);
+    return readFileSync(abs);
+  } catch (error) {
+    return Buffer.from(`\0unreadable ${(error as NodeJS.ErrnoException).code}`);
+  }
 }
 
 let codeDigestOnce: Promise<string> | undefined;

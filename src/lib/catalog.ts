@@ -1,21 +1,10 @@
-/**
- * The portal-wide catalogue for pages: computed once per build, however many entity pages ask.
- * In dev, the one the core built with the live model.
- */
-import { buildCatalog, type Catalog } from '../core/catalog.ts';
+/** The portal-wide catalogue for pages: the one the core built with the model (live-portal.ts). */
+import type { Catalog } from '../core/catalog.ts';
 import type { Backlink } from '../core/model.ts';
-import { getFeatures, type FeatureEntry } from './features.ts';
-import { devPortal } from './live-portal.ts';
+import type { FeatureEntry } from './features.ts';
+import { pagePortal } from './live-portal.ts';
 
-let memo: Promise<Catalog> | undefined;
-
-export function getCatalog(): Promise<Catalog> {
-  const portal = devPortal();
-  if (portal) return Promise.resolve(portal.catalog);
-  return (memo ??= compute());
-}
-
-const compute = async () => buildCatalog(await getFeatures()).catalog;
+export const getCatalog = async (): Promise<Catalog> => pagePortal().catalog;
 
 /**
  * Everything that references an entity (`entity:Order`), across features. A reference is stored

@@ -1,13 +1,15 @@
 /**
- * The linked model the content loaders produced last, kept in memory for this process.
+ * The linked model the content loaders produced last, kept in memory for this process: what the
+ * pages read, in the dev server and in a build alike.
  *
- * It is the dev server's data path. Astro's content store serialises every entry and reloads the
- * whole store whenever one changes, which takes seconds once a portal holds a thousand features.
- * So in `astro dev` the loaders keep only small stubs in the store and publish the model here; the
- * pages read it through `getFeatures`, `getPermalinks`, `getCatalog` and `getContracts`, and
- * `livePreview` (the integration) reloads the browser as soon as a new model is published.
- * A build's pages read the collections instead, which carry the whole model; once they are
- * written, the ref-page integration writes the permanent links from this same model.
+ * Astro's content store would serialise every entry: in a build it bundles the whole store into
+ * the server code as one JSON string (tens of megabytes for a thousand features) and parses it
+ * again to render, a second copy of a model this process already holds; in `astro dev` it reloads
+ * the whole store whenever one entry changes, which takes seconds at that size. So the loaders
+ * keep only small stubs in the store and publish the model here; the pages read it through
+ * `getFeatures`, `getPermalinks`, `getCatalog` and `getContracts`. In the dev server `livePreview`
+ * (the integration) reloads the browser as soon as a new model is published; after a build's pages
+ * are written, the ref-page integration writes the permanent links from the same model.
  *
  * The loaders, the integrations and the pages are loaded as separate module instances, so the one
  * shared place is a property of `globalThis`.
@@ -21,7 +23,9 @@ interface Live {
   portal?: Portal;
   /** Clears the server's cached routes and reloads every open page; set by the integration. */
   reload?: () => void;
-  /** In a build: each bundle diagram's drawing, started on the parse worker when the model was published. */
+  /** In a build: starts each bundle diagram's drawing on the parse worker (`core/drawings.ts`). */
+  startDrawings?: (() => Drawings) | undefined;
+  /** The drawings, once the first page has asked for one. */
   drawings?: Drawings | undefined;
 }
 
@@ -30,16 +34,25 @@ const live = ((globalThis as { [key: symbol]: Live })[Symbol.for('specport.live-
 /** The model the loaders produced last in this process, if they have run. */
 export const livePortal = (): Portal | undefined => live.portal;
 
-/** For pages: the model to read in the dev server; undefined in a build, whose pages read the collections. */
-export const devPortal = (): Portal | undefined => (import.meta.env.DEV ? live.portal : undefined);
+/**
+ * For pages: the model to render. Astro syncs the content (runs the loaders) before it renders a
+ * page, in a build as in the dev server, so it is there unless that sync was turned off.
+ */
+export function pagePortal(): Portal {
+  if (!live.portal) throw new Error('The spec model was not loaded: build with `specport build`, or with `astro build` without turning off its content sync.');
+  return live.portal;
+}
 
 /**
- * Publishes a new model, and in the dev server reloads the pages. A build's loader also passes the
- * drawings it started (`core/drawings.ts`), which the feature pages then take.
+ * Publishes a new model, and in the dev server reloads the pages. A build's loader also passes how
+ * to start its drawings (`core/drawings.ts`): all of them start when the first page asks for one,
+ * once Astro has bundled the scripts, so that the two do not hold memory at the same time; the
+ * worker keeps ahead of the pages from there.
  */
-export function publishLivePortal(portal: Portal, drawings?: Drawings): void {
+export function publishLivePortal(portal: Portal, startDrawings?: () => Drawings): void {
   live.portal = portal;
-  live.drawings = drawings;
+  live.startDrawings = startDrawings;
+  live.drawings = undefined;
   live.reload?.();
 }
 
@@ -47,6 +60,7 @@ export function publishLivePortal(portal: Portal, drawings?: Drawings): void {
 export async function drawnDiagram(diagram: Diagram): Promise<DiagramSvg | undefined> {
   const { body, idPrefix } = drawingOf(diagram);
   const key = drawingKey(body, idPrefix);
+  live.drawings ??= live.startDrawings?.();
   const started = live.drawings?.get(key);
   if (!started) return diagramSvg(body, diagram, idPrefix);
   // Each diagram is drawn on one page only: let its drawing go once that page has it.

@@ -1,11 +1,11 @@
 /**
- * The Astro edge of the pipeline: content loaders that turn the linked model into collections.
- * `features` holds one entry per bundle; `contracts` holds each published API document.
- * All share one run of the core per content change.
+ * The Astro edge of the pipeline: content loaders that run the core when Astro syncs its content
+ * and publish the linked model to the pages (live-portal.ts). All share one run of the core per
+ * content change.
  *
- * In the dev server the collections hold only stubs (the IDs) and the model itself is
- * published to the pages through live-portal.ts: Astro's store would serialise and reload the
- * whole model on every edit. A change there reruns the core over what the last run kept (the
+ * The collections hold only stubs (`features`: the ID and file of each bundle). Astro's store
+ * would serialise the whole model into the server bundle of a build, and reload all of it on
+ * every edit in the dev server. A change there reruns the core over what the last run kept (the
  * scan, each bundle's key and parse), so an edit costs about one bundle plus linking.
  * Contract: https://docs.astro.build/en/reference/content-loader-reference/
  */
@@ -53,7 +53,7 @@ function portalFor(roots: readonly string[], options: { base: string; configDir:
     if (dev && live?.key !== key) live = { key, state: new LiveState() };
     const state = dev ? live!.state : undefined;
     const portal = cacheFor(roots).then((cache) => loadPortal(roots, { ...options, ...(state ? state.forLoad(cache) : { cache }) }));
-    pending = { key, version, portal: portal.then((p) => (publishLivePortal(p, dev ? undefined : startDrawings(p)), p)) };
+    pending = { key, version, portal: portal.then((p) => (publishLivePortal(p, dev ? undefined : () => startDrawings(p)), p)) };
   }
   return pending.portal;
 }
@@ -100,7 +100,7 @@ interface Entry {
  * A loader over the shared model: stores the entries `select` picks, skips unchanged ones by
  * digest, deletes the ones not seen on this run, and reloads when a content file changes.
  */
-function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, context: LoaderContext, dev: boolean) => Iterable<Entry>): Loader {
+function modelLoader(name: string, options: SpecportLoaderOptions, select: (portal: Portal, context: LoaderContext) => Iterable<Entry>): Loader {
   return {
     name,
     async load(context) {
@@ -109,7 +109,7 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
       const sync = async () => {
         const portal = await portalFor(roots, { base: options.base ?? '/', configDir: options.configDir ?? process.cwd() }, dev);
         const seen = new Set<string>();
-        for (const { id, data, filePath } of select(portal, context, dev)) {
+        for (const { id, data, filePath } of select(portal, context)) {
           const digest = context.generateDigest(JSON.stringify(data));
           seen.add(id);
           if (context.store.get(id)?.digest === digest) continue;
@@ -123,9 +123,9 @@ function modelLoader(name: string, options: SpecportLoaderOptions, select: (port
   };
 }
 
-/** One entry per feature: the linked model of the bundle plus its diagnostics (in dev, an empty stub). */
+/** One stub per feature: its ID and `feature.md`. Stops a build whose content has errors. */
 export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
-  modelLoader('specport-features', options, (portal, context, dev) => {
+  modelLoader('specport-features', options, (portal, context) => {
     if (hasErrors(portal.diagnostics) && !options.allowErrors && !context.watcher) {
       // `specport build` checks before Astro runs; this guards a direct `astro build`.
       throw new Error(`The spec bundles have errors:\n${formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: false })}`);
@@ -135,11 +135,9 @@ export const featuresLoader = (options: SpecportLoaderOptions): Loader =>
       if (d.severity === 'error') context.logger.error(line);
       else context.logger.warn(line);
     }
-    const byDir = dev ? undefined : diagnosticsByDir(portal.diagnostics, portal.features.map((f) => f.dir));
     return portal.features.map((feature) => ({
       id: feature.slug,
-      // A stub in dev, where a change to it would make Astro reload the pages a second time.
-      data: byDir ? { ...feature, diagnostics: byDir.get(feature.dir) ?? [] } : {},
+      data: {},
       filePath: path.relative(process.cwd(), path.join(portal.root, feature.dir, 'feature.md')),
     }));
   });
@@ -154,6 +152,3 @@ export const portalLoader = (options: SpecportLoaderOptions): Loader =>
     return [{ id: 'portal', data: { diagnostics: portal.diagnostics.filter((d) => !inBundles.has(d)) } }];
   });
 
-/** One entry per published API document, as its JSON text (in dev, a stub). */
-export const contractsLoader = (options: SpecportLoaderOptions): Loader =>
-  modelLoader('specport-contracts', options, (portal, _context, dev) => [...portal.documents].map(([id, document]) => ({ id, data: dev ? {} : { json: JSON.stringify(document) } })));

@@ -17,6 +17,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   }) as typeof original.readFile;
   return { ...original, default: { ...original, readFile }, readFile };
 });
+vi.mock('node:fs', async (importOriginal) => {
+  const original = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((file: unknown, ...rest: unknown[]) => {
+    reads.push(String(file));
+    return (original.readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
+  }) as typeof original.readFileSync;
+  return { ...original, default: { ...original, readFileSync }, readFileSync };
+});
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/openapi/', import.meta.url));
 const temps: string[] = [];
