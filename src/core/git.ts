@@ -7,7 +7,7 @@
  * so a thousand bundles do not spawn thousands of processes.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 
@@ -156,8 +156,12 @@ export function editUrl(remote: string, ref: { branch?: string | undefined; comm
   return kind === 'github' ? `${base}/edit/${encodedRef}/${file}` : `${base}/-/edit/${encodedRef}/${file}`;
 }
 
-/** The nearest folder at or above `dir` that holds `.git` (a folder, or a file in submodules and worktrees). */
-async function nearestWorkTree(dir: string, cache: Map<string, string | undefined>): Promise<string | undefined> {
+/**
+ * The nearest folder at or above `dir` that holds `.git` (a folder, or a file in submodules and
+ * worktrees). Synchronous: one look per folder, and a thousand bundles' looks through promises
+ * waited behind linking in the dev server, about 0.1 s of every edit.
+ */
+function nearestWorkTree(dir: string, cache: Map<string, string | undefined>): string | undefined {
   const seen: string[] = [];
   let current = dir;
   let found: string | undefined;
@@ -167,7 +171,7 @@ async function nearestWorkTree(dir: string, cache: Map<string, string | undefine
       break;
     }
     seen.push(current);
-    if (await stat(path.join(current, '.git')).then(() => true, () => false)) {
+    if (existsSync(path.join(current, '.git'))) {
       found = current;
       break;
     }
@@ -287,7 +291,7 @@ export async function readProvenance(root: string, bundles: ReadonlyArray<{ abs:
     const cache = new Map<string, string | undefined>();
     const groups = new Map<string, Array<{ abs: string; dir: string }>>();
     for (const bundle of bundles) {
-      const tree = await nearestWorkTree(path.resolve(bundle.abs), cache);
+      const tree = nearestWorkTree(path.resolve(bundle.abs), cache);
       if (!tree) continue;
       const list = groups.get(tree) ?? [];
       list.push(bundle);
