@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { SEARCH_INDEX_ENV, writeSearchIndex } from '../lib/search-index.ts';
+import { indexedLater, SEARCH_INDEX_ENV, writeSearchIndex } from '../lib/search-index.ts';
 
 /** The project root, where astro.config.mjs lives. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -66,7 +66,7 @@ export async function buildSite(options: { content: readonly string[]; out: stri
     const key = createHash('sha256').update(`${options.content.join('\0')}\0${options.out}`).digest('hex').slice(0, 12);
     const cacheDir = path.join(PROJECT_ROOT, 'node_modules/.astro', `specport-${key}`);
     await build({ root: PROJECT_ROOT, outDir: options.out, cacheDir, logLevel: 'warn' });
-    if (process.env[SEARCH_INDEX_ENV] !== 'later') console.error(`Portal built into ${path.relative(from, options.out) || '.'}`);
+    if (!indexedLater()) console.error(`Portal built into ${path.relative(from, options.out) || '.'}`);
     return 0;
   } catch (error) {
     // Astro has already logged what failed; a stack trace would add nothing for the reader.

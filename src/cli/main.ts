@@ -9,7 +9,7 @@ import { closeMermaid } from '../core/mermaid.ts';
 import { openParseCache, parseCacheDir } from '../core/parse-cache.ts';
 import { loadPortal } from '../core/portal.ts';
 import { contentRoots, loadConfig } from '../core/config.ts';
-import { SEARCH_INDEX_ENV } from '../lib/search-index.ts';
+import { indexedLater } from '../lib/search-index.ts';
 import { buildPortal, buildSite, PROJECT_ROOT } from './build.ts';
 import { colorFor, formatGithub, formatJson, formatPretty, repositoryRoot, summary } from './format.ts';
 import { newBundle } from './new.ts';
@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     return hasErrors(portal.diagnostics) ? 1 : 0;
   }
   if (command === 'build') {
-    if (process.env[SEARCH_INDEX_ENV] !== 'later') return buildPortal(argv, path.resolve(values.out));
+    if (!indexedLater()) return buildPortal(argv, path.resolve(values.out));
     const allowErrors = values['allow-errors'];
     if (!(await checkBeforeBuild(content, allowErrors))) return 1;
     await closeMermaid();

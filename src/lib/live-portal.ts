@@ -31,12 +31,10 @@ interface Live {
 
 const live = ((globalThis as { [key: symbol]: Live })[Symbol.for('specport.live-portal')] ??= {});
 
-/** The model the loaders produced last in this process, if they have run. */
-export const livePortal = (): Portal | undefined => live.portal;
-
 /**
- * For pages: the model to render. Astro syncs the content (runs the loaders) before it renders a
- * page, in a build as in the dev server, so it is there unless that sync was turned off.
+ * For pages and the ref-page integration: the model to render. Astro syncs the content (runs the
+ * loaders) before it renders a page, in a build as in the dev server, so it is there unless that
+ * sync was turned off.
  */
 export function pagePortal(): Portal {
   if (!live.portal) throw new Error('The spec model was not loaded: build with `specport build`, or with `astro build` without turning off its content sync.');

@@ -13,9 +13,12 @@ import * as pagefind from 'pagefind';
 /** Set (to `later`) by `specport build` for its Astro process. */
 export const SEARCH_INDEX_ENV = 'SPECPORT_SEARCH_INDEX';
 
+/** Whether this process is the Astro build of `specport build`, whose parent writes the index afterwards. */
+export const indexedLater = (): boolean => process.env[SEARCH_INDEX_ENV] === 'later';
+
 /** Starlight's integration without its Pagefind step when `specport build` writes the index afterwards. */
 export function searchIndexLater(integration: AstroIntegration): AstroIntegration {
-  if (process.env[SEARCH_INDEX_ENV] !== 'later') return integration;
+  if (!indexedLater()) return integration;
   // Starlight's `astro:build:done` hook runs Pagefind and nothing else.
   const { 'astro:build:done': _pagefind, ...hooks } = integration.hooks;
   return { ...integration, hooks };

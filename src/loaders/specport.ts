@@ -53,7 +53,12 @@ function portalFor(roots: readonly string[], options: { base: string; configDir:
     if (dev && live?.key !== key) live = { key, state: new LiveState() };
     const state = dev ? live!.state : undefined;
     const portal = cacheFor(roots).then((cache) => loadPortal(roots, { ...options, ...(state ? state.forLoad(cache) : { cache }) }));
-    pending = { key, version, portal: portal.then((p) => (publishLivePortal(p, dev ? undefined : () => startDrawings(p)), dev || collectGarbage(), p)) };
+    const published = portal.then((p) => {
+      publishLivePortal(p, dev ? undefined : () => startDrawings(p));
+      if (!dev) collectGarbage();
+      return p;
+    });
+    pending = { key, version, portal: published };
   }
   return pending.portal;
 }

@@ -7,18 +7,14 @@
  * indexes them like any other page. The dev server serves them from an injected route instead
  * (`route.ts`), so they follow edits there.
  *
- * The model is the one the content loaders produced for the pages (live-portal.ts); a build whose
- * loaders did not run in this process loads it again through the parse cache they filled.
+ * The model is the one the content loaders published for the pages (live-portal.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import pLimit from 'p-limit';
-import { openParseCache, parseCacheDir } from '../../core/parse-cache.ts';
-import { loadPortal } from '../../core/portal.ts';
-import { livePortal } from '../live-portal.ts';
-import { portalOptions } from '../portal-options.ts';
+import { pagePortal } from '../live-portal.ts';
 import { renderRefPage } from './html.ts';
 import { refRecords, type RefRecord } from './records.ts';
 
@@ -38,18 +34,12 @@ export function refPages(): AstroIntegration {
       },
       'astro:build:done': async ({ dir, logger }) => {
         const started = performance.now();
-        const portal = livePortal() ?? (await loadAgain());
+        const portal = pagePortal();
         const written = await writeRefPages(fileURLToPath(dir), refRecords(portal.features, portal.catalog, portal.permalinks), base);
         logger.info(`${written} permanent links written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       },
     },
   };
-}
-
-async function loadAgain() {
-  const options = await portalOptions();
-  const cacheDir = parseCacheDir(process.cwd());
-  return loadPortal(options.content, { base: options.base, configDir: options.configDir, cache: cacheDir ? await openParseCache(cacheDir, options.content) : undefined });
 }
 
 /**
