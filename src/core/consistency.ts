@@ -62,6 +62,15 @@ function known(index: PortalIndex): Known {
   return result;
 }
 
+/**
+ * What sequences are checked against, as one string: two indexes that give the same string give
+ * every sequence the same findings (link-memo.ts keeps a bundle's findings while it stays the same).
+ */
+export function sequenceChecksSignature(index: PortalIndex): string {
+  const { components, literal, templated } = known(index);
+  return JSON.stringify([[...components], [...literal], [...templated]]);
+}
+
 /** Whether `METHOD path` is an operation of some contract, literally or through a path template. */
 function isOperation(k: Known, method: string, path: string): boolean {
   const candidates = path.endsWith('/') && path.length > 1 ? [path, path.slice(0, -1)] : [path];

@@ -14,7 +14,7 @@ import type { PortalIndex, Target } from './index-items.ts';
 import { scanStory } from './markdown.ts';
 import type { Feature, LinkedRef, SourceRef } from './model.ts';
 import { buildPermalinks, refPath } from './permalinks.ts';
-import { hrefOf, resolveRef } from './resolve.ts';
+import { hrefOf, resolveRef, suggestionBudget } from './resolve.ts';
 import { SEVERITIES } from './schemas/edge-cases.ts';
 import { FEATURE_STATUSES } from './schemas/feature.ts';
 import { COMPARATORS } from './schemas/nfr.ts';
@@ -332,12 +332,13 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
  */
 function storyReferences(features: readonly Feature[]): Array<{ feature: string; ref: LinkedRef }> {
   const index = indexOf(features);
+  const budget = suggestionBudget();
   const out: Array<{ feature: string; ref: LinkedRef }> = [];
   for (const feature of features) {
     const file = `${feature.dir === '.' ? '' : `${feature.dir}/`}feature.md`;
     for (const wiki of scanStory(feature.body).links) {
       const at = { file, line: feature.bodyLine + wiki.line - 1 };
-      const { ref, target } = resolveRef(index, wiki.raw, feature.slug, at);
+      const { ref, target } = resolveRef(index, wiki.raw, feature.slug, at, budget);
       if (ref) out.push({ feature: feature.slug, ref: { ...ref, at, href: target ? hrefOf(target) : undefined } });
     }
   }

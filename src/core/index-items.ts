@@ -39,6 +39,9 @@ export interface PortalIndex {
   sequences: Map<string, Target>;
 }
 
+/** The index as linking reads it: every map, read-only (link-memo.ts notes what is read). */
+export type IndexReader = { readonly [K in keyof PortalIndex]: ReadonlyMap<string, PortalIndex[K] extends Map<string, infer V> ? V : never> };
+
 export function buildIndex(bundles: readonly ParsedBundle[]): { index: PortalIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const index: PortalIndex = { features: new Map(), items: new Map(), operations: new Map(), entities: new Map(), components: new Map(), sequences: new Map() };

@@ -3,7 +3,8 @@
  * bundle rather than the whole portal:
  * - each bundle's key, so that only the bundles a change touched have their files read again;
  * - each key's parse, in memory, so that an untouched bundle is not even read from the parse cache;
- * - the scan, which only an added or removed file or folder can change.
+ * - the scan, which only an added or removed file or folder can change;
+ * - each bundle's linked result with what it read of the index (link-memo.ts).
  *
  * The watcher reports every change (`changed`), which forgets everything the change could make
  * stale. A load still running when a change arrives read some files before it: what it would keep
@@ -11,6 +12,8 @@
  */
 import path from 'node:path';
 import type { ParsedBundle } from './bundle.ts';
+import type { LinkedBundle, Published } from './link.ts';
+import { LinkMemo } from './link-memo.ts';
 import { dependsOnSpeed, type ParseCache } from './parse-cache.ts';
 import type { Scan } from './scan.ts';
 
@@ -38,6 +41,8 @@ export class LiveState {
   /** Key → its parse; shared between loads, as linking never changes a parse. */
   readonly #parsed = new Map<string, ParsedBundle>();
   #scan: Scan | undefined;
+  /** Linked results by parse: a parse no longer kept is no longer reachable here either. */
+  readonly #memo = new LinkMemo<LinkedBundle, Published>();
   /** Counts the changes reported, so that a load can tell whether one came while it ran. */
   #changes = 0;
   /** The parse cache's next write to disk, put off while edits come. */
@@ -65,7 +70,7 @@ export class LiveState {
    * The keys and the cache for one load: `cache` with the kept parses in front of it. What the
    * load keeps is dropped if a change is reported before it does.
    */
-  forLoad(cache: ParseCache | undefined): { keys: LiveKeys; cache: ParseCache | undefined } {
+  forLoad(cache: ParseCache | undefined): { keys: LiveKeys; cache: ParseCache | undefined; memo: LinkMemo<LinkedBundle, Published> } {
     const changes = this.#changes;
     const current = () => changes === this.#changes;
     const keys: LiveKeys = {
@@ -82,10 +87,12 @@ export class LiveState {
         if (current()) this.#scan = scan;
       },
     };
-    if (!cache) return { keys, cache };
+    const memo = this.#memo;
+    if (!cache) return { keys, cache, memo };
     const parsed = this.#parsed;
     return {
       keys,
+      memo,
       cache: {
         ...cache,
         async get(key) {

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { entitySegment, type Catalog, type EntityView } from './catalog.ts';
-import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
 import type { Feature, SourceRef } from './model.ts';
 import { hrefOf } from './resolve.ts';
 
@@ -82,7 +82,12 @@ const fold = (id: string) => id.toLowerCase();
  * Every permanent link of the portal, and a warning for each collision between two of them.
  * Pure and deterministic: the same features give the same links, whatever their order.
  */
-export function buildPermalinks(features: readonly Feature[], catalog: Catalog): { permalinks: Permalink[]; diagnostics: Diagnostic[] } {
+export function buildPermalinks(
+  features: readonly Feature[],
+  catalog: Catalog,
+  /** Keep what is built for the next call over mostly the same feature objects (a live preview). */
+  keep = false,
+): { permalinks: Permalink[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const claims: Claim[] = [];
   // How many features define each operationId. Within a feature, a repeated operationId is an
@@ -92,46 +97,7 @@ export function buildPermalinks(features: readonly Feature[], catalog: Catalog):
     for (const id of new Set(feature.contracts.flatMap((c) => c.operations.map((o) => o.operationId)))) opCount.set(id, (opCount.get(id) ?? 0) + 1);
   }
 
-  for (const feature of features) {
-    const slug = feature.slug;
-    const file = `${feature.dir === '.' ? '' : `${feature.dir}/`}feature.md`;
-    const base = { feature: slug, features: [slug] };
-    claims.push({
-      permalink: { ...base, kind: 'feature', ref: `feature:${slug}`, href: `/features/${slug}/`, title: feature.meta.title, summary: feature.meta.summary ?? '' },
-      candidates: [slug, `feature/${slug}`], aliases: [], rank: RANK.feature, at: { file, line: 1 }, name: `the feature "${slug}"`,
-    });
-    const item = (kind: 'nfr' | 'threat' | 'edge', id: string, at: SourceRef, title: string, summary: string) =>
-      claims.push({
-        permalink: { ...base, kind, ref: `${kind}:${id}`, href: hrefOf({ kind, feature: slug, anchor: id, label: title, at }), title, summary },
-        candidates: [id, `${kind}/${id}`], aliases: [], rank: RANK[kind], at, name: `the ${NAMES[kind]} "${id}"`,
-      });
-    for (const nfr of feature.nfrs) item('nfr', nfr.id, nfr.at, nfr.statement, nfrSummary(nfr));
-    for (const threat of feature.threats) item('threat', threat.id, threat.at, threat.title, oneLine(threat.description));
-    for (const edge of feature.edgeCases) item('edge', edge.id, edge.at, edge.scenario, oneLine(edge.expected));
-
-    const seen = new Set<string>();
-    for (const contract of feature.contracts) {
-      for (const op of contract.operations) {
-        if (seen.has(op.operationId)) continue;
-        seen.add(op.operationId);
-        const at = { file: contract.file, line: op.line };
-        const segment = urlSegment(op.operationId);
-        const qualified = `${slug}/${segment}`;
-        const unique = opCount.get(op.operationId) === 1;
-        claims.push({
-          permalink: {
-            ...base, kind: 'op', ref: `op:${unique ? op.operationId : qualified}`,
-            href: hrefOf({ kind: 'op', feature: slug, anchor: op.operationId, label: op.operationId, at }),
-            title: `${op.method} ${op.path}`, summary: oneLine(op.summary || op.description),
-          },
-          candidates: unique ? [segment, qualified, `op/${qualified}`] : [qualified, `op/${qualified}`],
-          // The qualified link keeps working when another feature later defines the same operationId.
-          aliases: unique ? [qualified] : [],
-          rank: RANK.op, at, name: `the operation "${op.operationId}" of "${slug}"`,
-        });
-      }
-    }
-  }
+  for (const feature of features) pushAll(claims, claimsOf(feature, opCount, keep));
 
   const bySlug = new Map(features.map((f) => [f.slug, f]));
   for (const entity of catalog.entities) {
@@ -166,10 +132,71 @@ export function buildPermalinks(features: readonly Feature[], catalog: Catalog):
   const permalinks = assigned.map(({ claim, id }): Permalink => {
     const aliases = claim.aliases.filter((alias) => alias !== id && !taken.has(fold(alias)));
     for (const alias of aliases) taken.set(fold(alias), claim);
-    return { id, ...claim.permalink, path: refPath(id), aliases };
+    const last = keep ? made.get(claim) : undefined;
+    if (last && last.id === id && last.aliases.length === aliases.length && last.aliases.every((a, i) => a === aliases[i])) return last;
+    const permalink = { id, ...claim.permalink, path: refPath(id), aliases };
+    if (keep) made.set(claim, permalink);
+    return permalink;
   });
   return { permalinks, diagnostics };
 }
+
+/**
+ * The claims of one feature's own items and operations. Kept while the feature is the same object
+ * (a live preview's link keeps unchanged features) and each of its operationIds is as unique
+ * across the portal as it was.
+ */
+function claimsOf(feature: Feature, opCount: ReadonlyMap<string, number>, keep: boolean): Claim[] {
+  const ops = feature.contracts.flatMap((c) => c.operations.map((o) => o.operationId));
+  const unique = ops.map((id) => opCount.get(id) === 1);
+  const kept = keep ? keptClaims.get(feature) : undefined;
+  if (kept && kept.unique.length === unique.length && kept.unique.every((u, i) => u === unique[i])) return kept.claims;
+  const claims: Claim[] = [];
+  const slug = feature.slug;
+  const file = `${feature.dir === '.' ? '' : `${feature.dir}/`}feature.md`;
+  const base = { feature: slug, features: [slug] };
+  claims.push({
+    permalink: { ...base, kind: 'feature', ref: `feature:${slug}`, href: `/features/${slug}/`, title: feature.meta.title, summary: feature.meta.summary ?? '' },
+    candidates: [slug, `feature/${slug}`], aliases: [], rank: RANK.feature, at: { file, line: 1 }, name: `the feature "${slug}"`,
+  });
+  const item = (kind: 'nfr' | 'threat' | 'edge', id: string, at: SourceRef, title: string, summary: string) =>
+    claims.push({
+      permalink: { ...base, kind, ref: `${kind}:${id}`, href: hrefOf({ kind, feature: slug, anchor: id, label: title, at }), title, summary },
+      candidates: [id, `${kind}/${id}`], aliases: [], rank: RANK[kind], at, name: `the ${NAMES[kind]} "${id}"`,
+    });
+  for (const nfr of feature.nfrs) item('nfr', nfr.id, nfr.at, nfr.statement, nfrSummary(nfr));
+  for (const threat of feature.threats) item('threat', threat.id, threat.at, threat.title, oneLine(threat.description));
+  for (const edge of feature.edgeCases) item('edge', edge.id, edge.at, edge.scenario, oneLine(edge.expected));
+
+  const seen = new Set<string>();
+  for (const contract of feature.contracts) {
+    for (const op of contract.operations) {
+      if (seen.has(op.operationId)) continue;
+      seen.add(op.operationId);
+      const at = { file: contract.file, line: op.line };
+      const segment = urlSegment(op.operationId);
+      const qualified = `${slug}/${segment}`;
+      const unique = opCount.get(op.operationId) === 1;
+      claims.push({
+        permalink: {
+          ...base, kind: 'op', ref: `op:${unique ? op.operationId : qualified}`,
+          href: hrefOf({ kind: 'op', feature: slug, anchor: op.operationId, label: op.operationId, at }),
+          title: `${op.method} ${op.path}`, summary: oneLine(op.summary || op.description),
+        },
+        candidates: unique ? [segment, qualified, `op/${qualified}`] : [qualified, `op/${qualified}`],
+        // The qualified link keeps working when another feature later defines the same operationId.
+        aliases: unique ? [qualified] : [],
+        rank: RANK.op, at, name: `the operation "${op.operationId}" of "${slug}"`,
+      });
+    }
+  }
+  if (keep) keptClaims.set(feature, { claims, unique });
+  return claims;
+}
+
+const keptClaims = new WeakMap<Feature, { claims: Claim[]; unique: boolean[] }>();
+/** The permanent link last made of each claim, reused while its ID and aliases are the same. */
+const made = new WeakMap<Claim, Permalink>();
 
 /** The last resort when every candidate is taken: `entity/Order-2`, `-3`, … */
 function numbered(id: string, taken: ReadonlyMap<string, Claim>): string {

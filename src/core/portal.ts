@@ -9,7 +9,8 @@ import { buildCatalog } from './catalog.ts';
 import { readProvenance, recentChanges } from './git.ts';
 import { checkSubmodules } from './submodules.ts';
 import { applySeverities, loadConfig } from './config.ts';
-import { link } from './link.ts';
+import { link, type LinkedBundle, type Published } from './link.ts';
+import type { LinkMemo } from './link-memo.ts';
 import { buildPermalinks } from './permalinks.ts';
 import { RULES } from './rules.ts';
 import type { Portal } from './model.ts';
@@ -27,6 +28,8 @@ export interface LoadOptions {
   cache?: ParseCache | undefined;
   /** What the previous load of a live preview kept (keys, parses, the scan), so that unchanged bundles cost nothing. */
   keys?: LiveKeys | undefined;
+  /** What the previous links of a live preview kept, so that only bundles whose references land elsewhere are linked again. */
+  memo?: LinkMemo<LinkedBundle, Published> | undefined;
 }
 
 /** Bundles parsed at the same time: enough to keep the Mermaid worker busy while files are read. */
@@ -63,7 +66,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   );
   // Git runs in its own process meanwhile.
   const provenanceRead = readProvenance(root, scanned.bundles);
-  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache });
+  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache, memo: options.memo });
   await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {
@@ -71,7 +74,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   }
   const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));
   const { catalog, diagnostics: catalogDiagnostics } = buildCatalog(features);
-  const { permalinks, diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog);
+  const { permalinks, diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog, options.memo !== undefined);
   const provenance = await provenanceRead;
   for (const feature of features) {
     const found = provenance.byDir.get(feature.dir);

@@ -5,7 +5,7 @@
 import { distance } from 'fastest-levenshtein';
 import { entitySegment } from './catalog.ts';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
-import type { PortalIndex, Target } from './index-items.ts';
+import type { IndexReader, Target } from './index-items.ts';
 import type { SourceRef } from './model.ts';
 import { parseRef, type Ref } from './schemas/refs.ts';
 
@@ -30,14 +30,21 @@ export const hrefOf = (target: Target) =>
  * would otherwise take minutes. Real portals use a small fraction of it.
  */
 const SUGGESTION_BUDGET = 5_000_000;
-const suggestionsLeft = new WeakMap<PortalIndex, number>();
+
+/** The comparisons one run may still spend on suggestions; one per run, shared by all its references. */
+export interface SuggestionBudget {
+  left: number;
+}
+
+export const suggestionBudget = (): SuggestionBudget => ({ left: SUGGESTION_BUDGET });
 
 /** Resolves `raw` written in feature `from`; returns the target or a diagnostic. */
 export function resolveRef(
-  index: PortalIndex,
+  index: IndexReader,
   raw: string,
   from: string,
   at: SourceRef & { column?: number },
+  budget: SuggestionBudget = suggestionBudget(),
 ): { ref?: Ref; target?: Target; diagnostic?: Diagnostic } {
   const ref = parseRef(raw);
   if (!ref) {
@@ -46,8 +53,8 @@ export function resolveRef(
   const { kind, target } = ref;
   /** `candidates` is called only while the suggestion budget lasts; `count` is how many it gives at most. */
   const unresolved = (what: string, count: number, candidates: () => Iterable<string>, extra = '') => {
-    const left = suggestionsLeft.get(index) ?? SUGGESTION_BUDGET;
-    suggestionsLeft.set(index, left - count);
+    const left = budget.left;
+    budget.left -= count;
     const near = left >= count ? closest(target, [...candidates()]) : [];
     return {
       ref,
