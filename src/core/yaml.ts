@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { problem, type Diagnostic, type RuleInfo } from './diagnostics.ts';
+import { readPlainYaml } from './yaml-events.ts';
 
 export const yamlRules = {
   'yaml/syntax': { severity: 'error', description: 'The file is not valid YAML.' },
@@ -27,10 +28,30 @@ export interface YamlResult {
 const MAX_ALIAS_COUNT = 100;
 
 /**
- * Parses YAML text. Never throws: syntax errors, duplicate keys and alias bombs become diagnostics.
+ * Parses YAML text. Plain documents, most bundle files, are read quickly from js-yaml's events
+ * (yaml-events.ts); everything else, and every document with a problem, by the yaml library. Never throws: syntax errors, duplicate keys and alias bombs become diagnostics.
  * `lineOffset` shifts reported lines when the YAML is embedded (frontmatter starts on line 2).
  */
 export function parseYaml(text: string, file: string, lineOffset = 0): YamlResult {
+  const quick = readPlainYaml(text);
+  if (quick) {
+    let lines: LineCounter | undefined;
+    const at = (offset: number) => {
+      if (!lines) {
+        lines = new LineCounter();
+        lines.addNewLine(0);
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+      }
+      const pos = lines.linePos(offset);
+      return { line: pos.line + lineOffset, column: pos.col };
+    };
+    return { value: quick.value, diagnostics: [], locate: (path) => at(quick.offsetOf(path)) };
+  }
+  return parseYamlFully(text, file, lineOffset);
+}
+
+/** The full reading, by the yaml library: every YAML document, with a diagnostic for each problem. */
+export function parseYamlFully(text: string, file: string, lineOffset = 0): YamlResult {
   const lineCounter = new LineCounter();
   // Duplicate keys are found below: the library's own check compares each key with every earlier
   // one, which takes minutes on a mapping of a hundred thousand keys.

@@ -9,6 +9,7 @@
  * `fc.assert(..., { seed, path })`.
  */
 import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseFeatureMd } from '../../src/core/feature-md.ts';
 import { ITEM_FILES, parseItemFile, type ItemFileName } from '../../src/core/items.ts';
@@ -19,7 +20,8 @@ import { featureFrontmatterSchema } from '../../src/core/schemas/feature.ts';
 import { NFR_CATEGORIES, nfrSchema } from '../../src/core/schemas/nfr.ts';
 import { sequenceFrontmatterSchema } from '../../src/core/schemas/sequence.ts';
 import { threatSchema } from '../../src/core/schemas/threats.ts';
-import { parseYaml } from '../../src/core/yaml.ts';
+import { readPlainYaml } from '../../src/core/yaml-events.ts';
+import { parseYaml, parseYamlFully } from '../../src/core/yaml.ts';
 import { anyText, applyMutations, expectWellFormed, jsonLike, lineCount, mutations, pathsOf, runs, yamlOf } from '../helpers/properties.ts';
 
 const TIMEOUT = 60_000;
@@ -136,6 +138,38 @@ describe('parseYaml', () => {
     ]);
     expect(parseYaml('- *x\n- &x 1\n', 'x.yaml').diagnostics).toEqual([expect.objectContaining({ rule: 'yaml/syntax', line: 1, column: 3 })]);
     expect(parseFeatureMd('---\ntitle: *nowhere\n---\n', 'feature.md').diagnostics).toEqual([expect.objectContaining({ rule: 'yaml/syntax', line: 2, column: 8 })]);
+  });
+
+  // The quick reading (yaml-events.ts) answers for plain documents and must give what the full
+  // reading gives: the same value, and the same place for every path, existing or not.
+  it('reads plain documents quickly, with the value and places of the full reading', () => {
+    let answered = 0;
+    const plain = fc.oneof(yamlOf(jsonLike(4), 0), yamlOf(jsonLike(4)), yamlOf(itemDocument('nfr.yaml'), 0), yamlOf(itemDocument('threats.yaml')));
+    fc.assert(
+      fc.property(plain, fc.nat(3), (text, lineOffset) => {
+        const quick = readPlainYaml(text);
+        if (!quick) return;
+        answered++;
+        const full = parseYamlFully(text, 'any.yaml', lineOffset);
+        expect(full.diagnostics).toEqual([]);
+        // Not toStrictEqual: it compares `constructor`, which a document may have as a key.
+        expect(isDeepStrictEqual(quick.value, full.value), JSON.stringify(text)).toBe(true);
+        const read = parseYaml(text, 'any.yaml', lineOffset);
+        for (const path of pathsOf(full.value).flatMap((p) => [p, [...p, 'missing'], [...p, 7]])) expect(read.locate(path), JSON.stringify(path)).toEqual(full.locate(path));
+      }),
+      // Found by the property: the yaml library refuses content after a document end marker.
+      { numRuns: runs(600), examples: [['... []\n', 0]] },
+    );
+    // Most generated documents are plain: the quick reading is what runs.
+    expect(answered).toBeGreaterThan(runs(600) / 3);
+  }, TIMEOUT);
+
+  it('leaves to the full reading what it reads otherwise or must report', () => {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a:\n\tb: 1\n', 'a: 1\ra: 2\r', '%YAML 1.2\n---\na: 1\n', 'a: 1\na: 2\n', '1: a\n', 'null: a\n', '- \n', '# only a comment\n', 'a: 1\n---\nb: 2\n', 'a: [1, 2\n', '\uFEFFa: 1\n']) {
+      expect(readPlainYaml(text), JSON.stringify(text)).toBeUndefined();
+    }
+    const quick = readPlainYaml('a: 1\nb:\n  - "x"\n  - |\n    text\nc:\n');
+    expect(quick?.value).toStrictEqual({ a: 1, b: ['x', 'text\n'], c: null });
   });
 
   it('reports an alias bomb in a frontmatter below its fence', () => {
