@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.ts';
-import { parseFeatureMd, slugProblem } from './feature-md.ts';
+import { slugProblem } from './feature-md.ts';
 import { importThreatModel, isThreatModelText } from './importers/index.ts';
 import type { ItemFileName, Located } from './items.ts';
-import { reviveLocated } from './located-positions.ts';
-import { MAX_STORY_DEPTH, scanStory, STORY_TIME_LIMIT_MS, type StoryScan, type Unreadable } from './markdown.ts';
+import { locator, reviveLocated } from './located-positions.ts';
+import { MAX_STORY_DEPTH, STORY_TIME_LIMIT_MS, type StoryScan, type Unreadable } from './markdown.ts';
 import { mermaidRules, parseDiagram, type DiagramRole, type ParseDiagramOptions } from './mermaid.ts';
 import type { Contract, Diagram, Sequence } from './model.ts';
 import { runParseJob, type ContractJob, type ItemFileJob, type ParseJob } from './parse-jobs.ts';
@@ -141,9 +141,9 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
   // A link leading out of the content root was reported by the scan; it is never followed.
   const featureText = bundle.refused?.includes('feature.md') ? undefined : await read('feature.md');
   if (featureText !== undefined) {
-    const feature = parseFeatureMd(featureText, file('feature.md'));
+    const feature = await run({ kind: 'feature', text: featureText, file: file('feature.md') });
     pushAll(diagnostics, feature.diagnostics);
-    Object.assign(parsed, { meta: feature.meta, locateMeta: feature.locate, body: feature.body, bodyLine: feature.bodyLine, story: scanStory(feature.body) });
+    Object.assign(parsed, { meta: feature.meta, locateMeta: locator(feature.metaPositions), body: feature.body, bodyLine: feature.bodyLine, story: feature.story });
     if (feature.meta?.area) parsed.area = feature.meta.area;
     if (parsed.story.unreadable) diagnostics.push(unreadableStory(parsed.story.unreadable, file('feature.md'), parsed.bodyLine));
     for (const block of parsed.story.diagrams) {

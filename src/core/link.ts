@@ -154,7 +154,7 @@ async function linkBundle(
     const ref = storyRefs.get(raw);
     return ref?.href ? { href: `${context.base.replace(/\/$/, '')}${ref.href}`, label: ref.label ?? raw } : undefined;
   };
-  const render = () => renderStory(bundle.body, resolve);
+  const render = () => renderStory(bundle.body, resolve, bundle.story);
   const story = context.cache
     ? await context.cache.derived(['story', bundle.body, [...storyRefs.keys()].map(resolve)], render, (rendered) => !rendered.plain)
     : await render();

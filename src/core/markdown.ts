@@ -138,13 +138,18 @@ const schema: SanitizeSchema = {
 
 /**
  * Renders the story to sanitised HTML; headings get a `story-` prefix so they never clash with
- * section anchors. A story that cannot be read as Markdown is shown as plain text.
+ * section anchors. `scanned` is what scanStory() found in it, first in the pipeline, under the time
+ * limit: a story it found unreadable is shown as plain text; any other parsed within the limit, and
+ * rendering takes time in proportion to what parsing built, so it is rendered without a limit of
+ * its own (a limit costs a watchdog thread per call). Without `scanned`, the story is scanned first.
  */
-export async function renderStory(body: string, resolve: ResolveLink): Promise<RenderedStory> {
-  // scanStory() has seen the story first in the pipeline; a story it found unreadable is not retried.
-  if (unreadableStories.has(body)) return plainStory(body);
-  const rendered = withTimeLimit(() => render(body, resolve), STORY_TIME_LIMIT_MS);
-  return rendered.ok ? rendered.value : plainStory(body);
+export async function renderStory(body: string, resolve: ResolveLink, scanned: Pick<StoryScan, 'unreadable'> = scanStory(body)): Promise<RenderedStory> {
+  if (scanned.unreadable) return plainStory(body);
+  try {
+    return render(body, resolve);
+  } catch {
+    return plainStory(body);
+  }
 }
 
 /** The story as preformatted text, escaped: what was written, without any Markdown. */

@@ -1,15 +1,25 @@
 /**
- * The parts of a bundle that can be parsed on another thread: its item files and its API
- * contracts; and, in a build, its diagrams' drawings. Each is a function of files on disk or of
+ * The parts of a bundle that can be parsed on another thread: its `feature.md`, its item files
+ * and its API contracts; and, in a build, its diagrams' drawings. Each is a function of files on disk or of
  * plain data alone, and its result is plain data, so the parse worker and the main thread run the
  * same code here and get the same result.
  */
 import type { DiagramFacts, DiagramSvg } from './diagram-svg.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import { parseFeatureMd } from './feature-md.ts';
 import { parseItemFile, type ItemFileName } from './items.ts';
-import { freezeLocated, type FrozenLocated } from './located-positions.ts';
+import { freezeLocated, positionsOf, type FrozenLocated, type Positions } from './located-positions.ts';
+import { scanStory, type StoryScan } from './markdown.ts';
+import type { FeatureFrontmatter } from './schemas/feature.ts';
 import { parseContract, type ContractContext, type ContractResult } from './openapi.ts';
 import { readText } from './read.ts';
+
+/** `feature.md`, as read: its frontmatter to parse and its story to scan. */
+export interface FeatureJob {
+  kind: 'feature';
+  text: string;
+  file: string;
+}
 
 /** One item file (`nfr.yaml`, …) to read and parse; `file` is its path relative to the content root. */
 export interface ItemFileJob {
@@ -35,7 +45,17 @@ export interface DrawJob {
   idPrefix: string;
 }
 
-export type ParseJob = ItemFileJob | ContractJob | DrawJob;
+export type ParseJob = FeatureJob | ItemFileJob | ContractJob | DrawJob;
+
+/** `feature.md` parsed: its frontmatter with the place of each field, and what its story holds. */
+export interface FeatureResult {
+  meta: FeatureFrontmatter | undefined;
+  metaPositions: Positions;
+  body: string;
+  bodyLine: number;
+  story: StoryScan;
+  diagnostics: Diagnostic[];
+}
 
 /** An item file's reading problems, then, when it could be read, its items and their problems. */
 export interface ItemFileResult {
@@ -43,9 +63,13 @@ export interface ItemFileResult {
   parsed?: { items: FrozenLocated[]; diagnostics: Diagnostic[] };
 }
 
-export type JobResult<J extends ParseJob> = J extends ItemFileJob ? ItemFileResult : J extends DrawJob ? DiagramSvg | string : ContractResult;
+export type JobResult<J extends ParseJob> = J extends FeatureJob ? FeatureResult : J extends ItemFileJob ? ItemFileResult : J extends DrawJob ? DiagramSvg | string : ContractResult;
 
 export async function runParseJob<J extends ParseJob>(job: J): Promise<JobResult<J>> {
+  if (job.kind === 'feature') {
+    const { meta, locate, body, bodyLine, diagnostics } = parseFeatureMd(job.text, job.file);
+    return { meta, metaPositions: positionsOf(meta, locate), body, bodyLine, story: scanStory(body), diagnostics } satisfies FeatureResult as JobResult<J>;
+  }
   if (job.kind === 'contract') return (await parseContract(job.abs, job.ctx)) as JobResult<J>;
   if (job.kind === 'draw') {
     // Loaded on the first drawing only: a check never draws, and the renderer is large.
