@@ -5,8 +5,11 @@
  * non-string keys, and builds the value as the full reading does (YAML 1.2's core schema, as the
  * yaml library resolves plain scalars), with the same places. Anything else, errors included,
  * gets `undefined`, and yaml.ts reads the document fully, with its diagnostics.
+ *
+ * js-yaml 5 is installed under the name `js-yaml-5`: `js-yaml` stays version 4, which Starlight's
+ * code, bundled into the build's server code, imports from the project root.
  */
-import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
+import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml-5';
 import type { DocPath } from './yaml.ts';
 
 /** A node of the document: where it starts, and its children. */
