@@ -6,4 +6,11 @@ if (major < 22 || (major === 22 && minor < 18)) {
   console.error(`specport needs Node 22.18 or newer (this is ${process.version}). Run it through npm, e.g. "npm run check", which uses the project's pinned Node.`);
   process.exit(2);
 }
+// Loading Specport and its dependencies is a large part of a check: their compiled code is kept
+// on disk (Node's compile cache, in the system's temporary folder unless NODE_COMPILE_CACHE says
+// where; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Worker threads and the build's child process
+// inherit it through the environment.
+const { enableCompileCache } = await import('node:module');
+const compileCache = enableCompileCache?.();
+if (compileCache?.directory) process.env.NODE_COMPILE_CACHE ??= compileCache.directory;
 await import('../src/cli/main.ts');
