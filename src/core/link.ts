@@ -8,7 +8,9 @@ import { checkCoverage, checkSequence, sequenceChecksSignature, type SequenceFin
 import { problem, pushAll, type Diagnostic } from './diagnostics.ts';
 import { buildIndex, idRules, type IndexReader, type PortalIndex } from './index-items.ts';
 import type { LinkMemo } from './link-memo.ts';
-import { renderStory } from './markdown.ts';
+import type { RenderedStory } from './markdown.ts';
+import { runParseJob, type StoryJob } from './parse-jobs.ts';
+import { runOffThread } from './parse-pool.ts';
 import type { ParseCache } from './parse-cache.ts';
 import type { Backlink, Feature, LinkedRef, SourceRef } from './model.ts';
 import { hrefOf, resolveRef, suggestionBudget, type SuggestionBudget } from './resolve.ts';
@@ -41,6 +43,8 @@ export async function link(
     cache?: ParseCache | undefined;
     /** A live preview's earlier runs: bundles whose parse and whose reads of the index are unchanged are not linked again. */
     memo?: LinkMemo<LinkedBundle, Published> | undefined;
+    /** Render stories on the parse worker (parse-pool.ts), while this thread links the next bundles. */
+    offThread?: boolean;
   } = {},
 ): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
@@ -58,21 +62,21 @@ export async function link(
 
   const { index, diagnostics: indexDiagnostics } = buildIndex(bundles);
   pushAll(diagnostics, indexDiagnostics);
-  const context = { index, budget: suggestionBudget(), weights: options.weights, base: options.base ?? '/', cache: options.cache };
+  const renderer = options.offThread ? (job: StoryJob) => runOffThread(job) : (job: StoryJob) => runParseJob(job);
+  const context = { index, budget: suggestionBudget(), weights: options.weights, base: options.base ?? '/', cache: options.cache, render: renderer };
   const run = options.memo?.run(index, JSON.stringify([context.weights ?? null, context.base]), () => sequenceChecksSignature(index));
 
-  const linked: LinkedBundle[] = [];
-  for (const bundle of bundles) {
-    const kept = run?.reuse(bundle);
-    if (kept) {
-      linked.push(kept);
-      continue;
-    }
-    const recording = run?.record(bundle);
-    const fresh = await linkBundle(bundle, { ...context, reader: recording?.index ?? index });
-    recording?.keep(fresh, bundle.sequences.length > 0);
-    linked.push(fresh);
-  }
+  // Every bundle is linked up to its story at once, in order; each finishes once its story is rendered.
+  const linked = await Promise.all(
+    bundles.map(async (bundle): Promise<LinkedBundle> => {
+      const kept = run?.reuse(bundle);
+      if (kept) return kept;
+      const recording = run?.record(bundle);
+      const fresh = await linkBundle(bundle, { ...context, reader: recording?.index ?? index });
+      recording?.keep(fresh, bundle.sequences.length > 0);
+      return fresh;
+    }),
+  );
 
   // Backlinks in the order the bundles are linked; one per referring item, however often it refers.
   const backlinks = new Map<string, Map<string, Backlink[]>>();
@@ -103,7 +107,10 @@ export async function link(
 /** Links one bundle against the portal's index. */
 async function linkBundle(
   bundle: ParsedBundle,
-  context: { reader: IndexReader; index: PortalIndex; budget: SuggestionBudget; weights: Readonly<Partial<Record<string, number>>> | undefined; base: string; cache: ParseCache | undefined },
+  context: {
+    reader: IndexReader; index: PortalIndex; budget: SuggestionBudget; weights: Readonly<Partial<Record<string, number>>> | undefined; base: string; cache: ParseCache | undefined;
+    render: (job: StoryJob) => Promise<RenderedStory>;
+  },
 ): Promise<LinkedBundle> {
   const diagnostics: Diagnostic[] = [];
   const backlinks: Array<{ feature: string; anchor: string; backlink: Backlink }> = [];
@@ -154,9 +161,10 @@ async function linkBundle(
     const ref = storyRefs.get(raw);
     return ref?.href ? { href: `${context.base.replace(/\/$/, '')}${ref.href}`, label: ref.label ?? raw } : undefined;
   };
-  const render = () => renderStory(bundle.body, resolve, bundle.story);
+  const links = [...storyRefs.keys()].map((raw): [string, ReturnType<typeof resolve>] => [raw, resolve(raw)]);
+  const render = () => context.render({ kind: 'story', body: bundle.body, links, scanned: bundle.story.unreadable ? { unreadable: bundle.story.unreadable } : {} });
   const story = context.cache
-    ? await context.cache.derived(['story', bundle.body, [...storyRefs.keys()].map(resolve)], render, (rendered) => !rendered.plain)
+    ? await context.cache.derived(['story', bundle.body, links.map(([, to]) => to)], render, (rendered) => !rendered.plain)
     : await render();
 
   const contracts = bundle.contracts.map((c) => c.contract);

@@ -1,6 +1,6 @@
 /**
  * The parts of a bundle that can be parsed on another thread: its `feature.md`, its item files
- * and its API contracts; and, in a build, its diagrams' drawings. Each is a function of files on disk or of
+ * and its API contracts; once linked, its story's HTML; and, in a build, its diagrams' drawings. Each is a function of files on disk or of
  * plain data alone, and its result is plain data, so the parse worker and the main thread run the
  * same code here and get the same result.
  */
@@ -9,7 +9,7 @@ import type { Diagnostic } from './diagnostics.ts';
 import { parseFeatureMd } from './feature-md.ts';
 import { parseItemFile, type ItemFileName } from './items.ts';
 import { freezeLocated, positionsOf, type FrozenLocated, type Positions } from './located-positions.ts';
-import { scanStory, type StoryScan } from './markdown.ts';
+import { renderStory, scanStory, type RenderedStory, type StoryScan } from './markdown.ts';
 import type { FeatureFrontmatter } from './schemas/feature.ts';
 import { parseContract, type ContractContext, type ContractResult } from './openapi.ts';
 import { readText } from './read.ts';
@@ -19,6 +19,14 @@ export interface FeatureJob {
   kind: 'feature';
   text: string;
   file: string;
+}
+
+/** A story to render, with where each of its wiki links leads (as `link` resolved them) and what its scan found. */
+export interface StoryJob {
+  kind: 'story';
+  body: string;
+  links: Array<[raw: string, to: { href: string; label: string } | undefined]>;
+  scanned: Pick<StoryScan, 'unreadable'>;
 }
 
 /** One item file (`nfr.yaml`, …) to read and parse; `file` is its path relative to the content root. */
@@ -45,7 +53,7 @@ export interface DrawJob {
   idPrefix: string;
 }
 
-export type ParseJob = FeatureJob | ItemFileJob | ContractJob | DrawJob;
+export type ParseJob = FeatureJob | StoryJob | ItemFileJob | ContractJob | DrawJob;
 
 /** `feature.md` parsed: its frontmatter with the place of each field, and what its story holds. */
 export interface FeatureResult {
@@ -63,12 +71,16 @@ export interface ItemFileResult {
   parsed?: { items: FrozenLocated[]; diagnostics: Diagnostic[] };
 }
 
-export type JobResult<J extends ParseJob> = J extends FeatureJob ? FeatureResult : J extends ItemFileJob ? ItemFileResult : J extends DrawJob ? DiagramSvg | string : ContractResult;
+export type JobResult<J extends ParseJob> = J extends FeatureJob ? FeatureResult : J extends StoryJob ? RenderedStory : J extends ItemFileJob ? ItemFileResult : J extends DrawJob ? DiagramSvg | string : ContractResult;
 
 export async function runParseJob<J extends ParseJob>(job: J): Promise<JobResult<J>> {
   if (job.kind === 'feature') {
     const { meta, locate, body, bodyLine, diagnostics } = parseFeatureMd(job.text, job.file);
     return { meta, metaPositions: positionsOf(meta, locate), body, bodyLine, story: scanStory(body), diagnostics } satisfies FeatureResult as JobResult<J>;
+  }
+  if (job.kind === 'story') {
+    const links = new Map(job.links);
+    return (await renderStory(job.body, (raw) => links.get(raw), job.scanned)) as JobResult<J>;
   }
   if (job.kind === 'contract') return (await parseContract(job.abs, job.ctx)) as JobResult<J>;
   if (job.kind === 'draw') {

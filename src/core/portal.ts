@@ -66,7 +66,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   );
   // Git runs in its own process meanwhile.
   const provenanceRead = readProvenance(root, scanned.bundles);
-  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache, memo: options.memo });
+  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache, memo: options.memo, offThread });
   await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {

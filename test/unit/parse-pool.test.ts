@@ -1,13 +1,15 @@
 /**
- * Item files and contracts parsed on the parse worker must give exactly what parsing them on the
- * main thread gives: every bundle of the sample content and of the fixtures, broken and hostile
- * ones included, is parsed both ways and compared.
+ * `feature.md`, item files and contracts parsed on the parse worker, and stories rendered there,
+ * must give exactly what doing it on the main thread gives: every bundle of the sample content and
+ * of the fixtures, broken and hostile ones included, is parsed both ways and compared, and the
+ * sample content is linked both ways.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, type ParsedBundle } from '../../src/core/bundle.ts';
-import { freezeLocated } from '../../src/core/located-positions.ts';
+import { link } from '../../src/core/link.ts';
+import { freezeLocated, positionsOf } from '../../src/core/located-positions.ts';
 import { scan } from '../../src/core/scan.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures');
@@ -21,7 +23,9 @@ async function contentRoots(): Promise<string[]> {
     roots.push(dir);
     if (entry.name === 'broken' || entry.name === 'hostile') {
       for (const kase of await readdir(dir, { withFileTypes: true })) {
-        // Diagrams and stories are read on the main thread either way; their slow cases only cost time here.
+        // Their slow cases (a diagram that hangs, a story that runs into the Markdown time limit)
+        // only cost time here: diagrams are parsed by Mermaid's worker either way, and the time
+        // limit stops a story on either thread.
         if (kase.isDirectory() && !/^(mermaid|story)-/.test(kase.name)) roots.push(path.join(dir, kase.name));
       }
     }
@@ -36,9 +40,10 @@ async function contentRoots(): Promise<string[]> {
  * its line is compared, not its column.
  */
 function plain(bundle: ParsedBundle) {
-  const { locateMeta: _, nfrs, threats, edgeCases, diagnostics, ...rest } = bundle;
+  const { locateMeta, nfrs, threats, edgeCases, diagnostics, ...rest } = bundle;
   return {
     ...rest,
+    metaPositions: positionsOf(rest.meta, locateMeta),
     diagnostics: diagnostics.map((d) => (d.message === 'The document nests too deeply to be read.' ? { ...d, column: 0 } : d)),
     nfrs: freezeLocated(nfrs),
     threats: freezeLocated(threats),
@@ -61,5 +66,14 @@ describe('the parse worker', () => {
       }
     }
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it('renders the stories of the sample content as the main thread renders them', { timeout: 120_000 }, async () => {
+    const { bundles } = await scan([path.join(import.meta.dirname, '../../content')]);
+    const parsed = await Promise.all(bundles.map((bundle) => parseBundle(bundle, { hangBudget: { remainingMs: 0 } })));
+    const here = await link(parsed, { offThread: false });
+    const there = await link(parsed, { offThread: true });
+    expect(there).toEqual(here);
+    expect(here.features.filter((f) => f.storyHtml.includes('<a href="/features/')).length).toBeGreaterThan(0);
   });
 });
