@@ -76,9 +76,11 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const { catalog, diagnostics: catalogDiagnostics } = buildCatalog(features);
   const { permalinks, diagnostics: permalinkDiagnostics } = buildPermalinks(features, catalog, options.memo !== undefined);
   const provenance = await provenanceRead;
+  // A live preview may hand back the feature object of an earlier run: its provenance is set anew.
   for (const feature of features) {
     const found = provenance.byDir.get(feature.dir);
     if (found) feature.provenance = found;
+    else delete feature.provenance;
   }
   const submoduleDiagnostics = (await Promise.all(roots.map((r) => checkSubmodules(r, root)))).flat();
   return {
