@@ -41,6 +41,15 @@ export function runInWorker(text: string, timeoutMs: number): Promise<PoolOutcom
   });
 }
 
+/**
+ * Starts the worker ahead of the first diagram, so that loading Mermaid (about a second) overlaps
+ * with reading the first bundles. It does not keep the process alive.
+ */
+export function startWorker(): void {
+  if (worker) return;
+  start().unref();
+}
+
 /** Waits for queued diagrams, then stops the worker. A later runInWorker() starts a new one. */
 export async function closeWorker(): Promise<void> {
   while (running || queue.length > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));

@@ -16,7 +16,7 @@ import {
   wrongKindMessage,
   type DiagramRole,
 } from './mermaid-hints.ts';
-import { closeWorker, runInWorker } from './mermaid-pool.ts';
+import { closeWorker, runInWorker, startWorker } from './mermaid-pool.ts';
 import { brokenFrontMatter, findFrontMatter, normalizeSource, rewriteLikeMermaid, type Rewritten } from './mermaid-source.ts';
 import type { Diagram } from './model.ts';
 import { parseYaml } from './yaml.ts';
@@ -143,6 +143,11 @@ export async function parseDiagram(
   const shownTitle = typeof frontTitle === 'string' || typeof frontTitle === 'number' ? String(frontTitle).trim() || title : title;
   if (shownTitle) diagram.title = shownTitle;
   return { diagram, diagnostics };
+}
+
+/** Starts the parser worker ahead of the first diagram: called when a bundle is about to be parsed. */
+export function warmMermaid(): void {
+  startWorker();
 }
 
 /** Stops the parser worker once queued diagrams are done, so a CLI or test process can exit at once. */

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { HANG_BUDGET_MS, parseBundle } from './bundle.ts';
+import { warmMermaid } from './mermaid.ts';
 import { buildCatalog } from './catalog.ts';
 import { readProvenance, recentChanges } from './git.ts';
 import { checkSubmodules } from './submodules.ts';
@@ -58,6 +59,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
         if (key) options.keys?.set(bundle.abs, key);
         const cached = key ? await cache!.get(key) : undefined;
         if (cached) return cached;
+        // Bundles hold diagrams: Mermaid's worker loads while this one's other files are read.
+        warmMermaid();
         const fresh = await parseBundle(bundle, { limits: config.limits, hangBudget, offThread });
         if (key) await cache!.set(key, fresh);
         return fresh;
