@@ -1,8 +1,8 @@
 /**
  * The parts of a bundle that can be parsed on another thread: its `feature.md`, its item files
- * and its API contracts; once linked, its story's HTML; and, in a build, its diagrams' drawings. Each is a function of files on disk or of
- * plain data alone, and its result is plain data, so the parse worker and the main thread run the
- * same code here and get the same result.
+ * and its API contracts; once linked, its story's HTML; and, in a build, its diagrams' drawings.
+ * Each is a function of files on disk or of plain data alone, and its result is plain data, so the
+ * parse worker and the main thread run the same code here and get the same result.
  */
 import type { DiagramFacts, DiagramSvg } from './diagram-svg.ts';
 import type { Diagnostic } from './diagnostics.ts';

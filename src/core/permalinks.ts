@@ -147,8 +147,7 @@ export function buildPermalinks(
  * across the portal as it was.
  */
 function claimsOf(feature: Feature, opCount: ReadonlyMap<string, number>, keep: boolean): Claim[] {
-  const ops = feature.contracts.flatMap((c) => c.operations.map((o) => o.operationId));
-  const unique = ops.map((id) => opCount.get(id) === 1);
+  const unique = keep ? feature.contracts.flatMap((c) => c.operations.map((o) => opCount.get(o.operationId) === 1)) : [];
   const kept = keep ? keptClaims.get(feature) : undefined;
   if (kept && kept.unique.length === unique.length && kept.unique.every((u, i) => u === unique[i])) return kept.claims;
   const claims: Claim[] = [];

@@ -29,7 +29,8 @@ const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses YAML text. Plain documents, most bundle files, are read quickly from js-yaml's events
- * (yaml-events.ts); everything else, and every document with a problem, by the yaml library. Never throws: syntax errors, duplicate keys and alias bombs become diagnostics.
+ * (yaml-events.ts); everything else, and every document with a problem, by the yaml library.
+ * Never throws: syntax errors, duplicate keys and alias bombs become diagnostics.
  * `lineOffset` shifts reported lines when the YAML is embedded (frontmatter starts on line 2).
  */
 export function parseYaml(text: string, file: string, lineOffset = 0): YamlResult {
