@@ -104,13 +104,24 @@ export async function link(
   return { features, diagnostics };
 }
 
+/** What linking one bundle works with. */
+interface LinkContext {
+  /** The index as this bundle reads it (a recording view in a live preview). */
+  reader: IndexReader;
+  /** The index itself, which sequences are checked against. */
+  index: PortalIndex;
+  budget: SuggestionBudget;
+  weights: Readonly<Partial<Record<string, number>>> | undefined;
+  base: string;
+  cache: ParseCache | undefined;
+  /** Renders a story, here or on the parse worker. */
+  render: (job: StoryJob) => Promise<RenderedStory>;
+}
+
 /** Links one bundle against the portal's index. */
 async function linkBundle(
   bundle: ParsedBundle,
-  context: {
-    reader: IndexReader; index: PortalIndex; budget: SuggestionBudget; weights: Readonly<Partial<Record<string, number>>> | undefined; base: string; cache: ParseCache | undefined;
-    render: (job: StoryJob) => Promise<RenderedStory>;
-  },
+  context: LinkContext,
 ): Promise<LinkedBundle> {
   const diagnostics: Diagnostic[] = [];
   const backlinks: Array<{ feature: string; anchor: string; backlink: Backlink }> = [];
