@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     if (synced !== 0) return synced;
   }
   if (command === 'check' || command === 'sync') {
-    const portal = await loadPortal(content, { cache: await parseCache(content) });
+    const portal = await loadPortal(content, { cache: await parseCache(content), checkOnly: true });
     if (values.format === 'json') console.log(formatJson(portal));
     else if (values.format === 'github') {
       const annotations = formatGithub(portal.diagnostics, { contentRoot: portal.root, base: repositoryRoot(portal.root) ?? process.cwd() });
@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
  * With `allowErrors` (previews), errors are printed and the build goes on.
  */
 async function checkBeforeBuild(content: readonly string[], allowErrors: boolean): Promise<boolean> {
-  const portal = await loadPortal(content, { cache: await parseCache(content) });
+  const portal = await loadPortal(content, { cache: await parseCache(content), checkOnly: true });
   if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stderr) }));
   if (!hasErrors(portal.diagnostics)) return true;
   if (allowErrors) {

@@ -45,6 +45,8 @@ export async function link(
     memo?: LinkMemo<LinkedBundle, Published> | undefined;
     /** Render stories on the parse worker (parse-pool.ts), while this thread links the next bundles. */
     offThread?: boolean;
+    /** Render stories to HTML (default); when false, their links are checked but `storyHtml` is empty. */
+    render?: boolean;
   } = {},
 ): Promise<{ features: Feature[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
@@ -62,9 +64,9 @@ export async function link(
 
   const { index, diagnostics: indexDiagnostics } = buildIndex(bundles);
   pushAll(diagnostics, indexDiagnostics);
-  const renderer = options.offThread ? (job: StoryJob) => runOffThread(job) : (job: StoryJob) => runParseJob(job);
+  const renderer = options.render === false ? undefined : options.offThread ? (job: StoryJob) => runOffThread(job) : (job: StoryJob) => runParseJob(job);
   const context = { index, budget: suggestionBudget(), weights: options.weights, base: options.base ?? '/', cache: options.cache, render: renderer };
-  const run = options.memo?.run(index, JSON.stringify([context.weights ?? null, context.base]), () => sequenceChecksSignature(index));
+  const run = options.memo?.run(index, JSON.stringify([context.weights ?? null, context.base, options.render !== false]), () => sequenceChecksSignature(index));
 
   // Every bundle is linked up to its story at once, in order; each finishes once its story is rendered.
   const linked = await Promise.all(
@@ -104,6 +106,9 @@ export async function link(
   return { features, diagnostics };
 }
 
+/** A story left unrendered: a check wants its links' diagnostics only. */
+const UNRENDERED: RenderedStory = { html: '', headings: [] };
+
 /** What linking one bundle works with. */
 interface LinkContext {
   /** The index as this bundle reads it (a recording view in a live preview). */
@@ -114,8 +119,8 @@ interface LinkContext {
   weights: Readonly<Partial<Record<string, number>>> | undefined;
   base: string;
   cache: ParseCache | undefined;
-  /** Renders a story, here or on the parse worker. */
-  render: (job: StoryJob) => Promise<RenderedStory>;
+  /** Renders a story, here or on the parse worker; absent when stories are not rendered. */
+  render: ((job: StoryJob) => Promise<RenderedStory>) | undefined;
 }
 
 /** Links one bundle against the portal's index. */
@@ -173,10 +178,13 @@ async function linkBundle(
     return ref?.href ? { href: `${context.base.replace(/\/$/, '')}${ref.href}`, label: ref.label ?? raw } : undefined;
   };
   const links = [...storyRefs.keys()].map((raw): [string, ReturnType<typeof resolve>] => [raw, resolve(raw)]);
-  const render = () => context.render({ kind: 'story', body: bundle.body, links, scanned: bundle.story.unreadable ? { unreadable: bundle.story.unreadable } : {} });
-  const story = context.cache
-    ? await context.cache.derived(['story', bundle.body, links.map(([, to]) => to)], render, (rendered) => !rendered.plain)
-    : await render();
+  const render = context.render;
+  const job: StoryJob = { kind: 'story', body: bundle.body, links, scanned: bundle.story.unreadable ? { unreadable: bundle.story.unreadable } : {} };
+  const story = !render
+    ? UNRENDERED
+    : context.cache
+      ? await context.cache.derived(['story', bundle.body, links.map(([, to]) => to)], () => render(job), (rendered) => !rendered.plain)
+      : await render(job);
 
   const contracts = bundle.contracts.map((c) => c.contract);
   const findings = new Map<string, SequenceFindings>();

@@ -9,10 +9,16 @@
  * this thread instead, exactly as it would have without a worker; after a failure every later job
  * does. The worker is unref'd whenever no job is waiting, so a CLI exits without closing it, and
  * stopped after a moment without jobs, so that it holds no memory while a build goes on.
+ *
+ * Time-limited work on the worker (a story's Markdown) runs without V8's per-call watchdog; this
+ * thread watches it instead (outside-watch.ts). When it overruns, the worker is stopped and its
+ * jobs run here, where the time limit gives the verdict (so such a story costs the limit twice);
+ * later jobs start a new worker.
  */
 import { Worker } from 'node:worker_threads';
+import { watchForOverrun, watchMemory } from './outside-watch.ts';
 import { runParseJob, type JobResult, type ParseJob } from './parse-jobs.ts';
-import type { ParseRequest } from './parse-worker.ts';
+import type { ParseRequest, ParseWorkerData } from './parse-worker.ts';
 
 type WorkerMessage = { id: number; result: unknown } | { id: number; error: string };
 
@@ -33,6 +39,8 @@ interface Pending {
 
 const pending = new Map<number, Pending>();
 let worker: Worker | undefined;
+/** Stops watching the current worker's time-limited work. */
+let unwatch = () => {};
 let failed = false;
 let nextId = 0;
 let idleTimer: NodeJS.Timeout | undefined;
@@ -52,8 +60,10 @@ export function runOffThread<J extends ParseJob>(job: J): Promise<JobResult<J>> 
 
 function start(): Worker | undefined {
   try {
-    const created = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+    const watch = watchMemory();
+    const created = new Worker(WORKER_URL, { workerData: { watch } satisfies ParseWorkerData, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
     worker = created;
+    unwatch = watchForOverrun(watch, () => overrun(created)).stop;
     created.on('message', (message: WorkerMessage) => {
       const entry = pending.get(message.id);
       if (!entry) return;
@@ -76,8 +86,7 @@ function idle(current: Worker): void {
   current.unref();
   idleTimer = setTimeout(() => {
     if (current !== worker || pending.size > 0) return;
-    worker = undefined;
-    void current.terminate();
+    drop(current);
   }, IDLE_MS);
   idleTimer.unref();
 }
@@ -85,8 +94,25 @@ function idle(current: Worker): void {
 /** The worker died: its jobs run here, and so does every later one. */
 function fail(dead: Worker): void {
   if (dead !== worker) return;
-  worker = undefined;
+  drop(dead);
   failed = true;
+  runOrphansHere();
+}
+
+/** Limited work on the worker ran past its limit: stop the worker; its jobs run here, later ones on a new worker. */
+function overrun(stuck: Worker): void {
+  if (stuck !== worker) return;
+  drop(stuck);
+  runOrphansHere();
+}
+
+function drop(current: Worker): void {
+  worker = undefined;
+  unwatch();
+  void current.terminate();
+}
+
+function runOrphansHere(): void {
   const orphans = [...pending.values()];
   pending.clear();
   for (const entry of orphans) runHere(entry);

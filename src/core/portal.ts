@@ -31,6 +31,11 @@ export interface LoadOptions {
   keys?: LiveKeys | undefined;
   /** What the previous links of a live preview kept, so that only bundles whose references land elsewhere are linked again. */
   memo?: LinkMemo<LinkedBundle, Published> | undefined;
+  /**
+   * Only the diagnostics are wanted (`specport check`): every check runs, stories' links included,
+   * but stories are not rendered (each feature's `storyHtml` is empty) and no git history is read.
+   */
+  checkOnly?: boolean;
 }
 
 /** Bundles parsed at the same time: enough to keep the Mermaid worker busy while files are read. */
@@ -68,8 +73,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
     ),
   );
   // Git runs in its own process meanwhile.
-  const provenanceRead = readProvenance(root, scanned.bundles);
-  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache, memo: options.memo, offThread });
+  const provenanceRead = options.checkOnly ? undefined : readProvenance(root, scanned.bundles);
+  const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache, memo: options.memo, offThread, render: !options.checkOnly });
   await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
   for (const bundle of parsed) {
@@ -81,7 +86,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const provenance = await provenanceRead;
   // A live preview may hand back the feature object of an earlier run: its provenance is set anew.
   for (const feature of features) {
-    const found = provenance.byDir.get(feature.dir);
+    const found = provenance?.byDir.get(feature.dir);
     if (found) feature.provenance = found;
     else delete feature.provenance;
   }
@@ -93,6 +98,6 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
     permalinks,
     documents,
     diagnostics: capPerFile([...configDiagnostics, ...applySeverities([...scanned.diagnostics, ...parsed.flatMap((b) => b.diagnostics), ...linked.diagnostics, ...catalogDiagnostics, ...permalinkDiagnostics, ...submoduleDiagnostics], config.rules)]),
-    recentChanges: recentChanges(provenance.changes, features, 10),
+    ...(provenance ? { recentChanges: recentChanges(provenance.changes, features, 10) } : {}),
   };
 }

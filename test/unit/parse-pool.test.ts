@@ -4,12 +4,15 @@
  * of the fixtures, broken and hostile ones included, is parsed both ways and compared, and the
  * sample content is linked both ways.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, type ParsedBundle } from '../../src/core/bundle.ts';
 import { link } from '../../src/core/link.ts';
 import { freezeLocated, positionsOf } from '../../src/core/located-positions.ts';
+import { STORY_TIME_LIMIT_MS } from '../../src/core/markdown.ts';
+import { runParseJob, type FeatureJob } from '../../src/core/parse-jobs.ts';
+import { runOffThread } from '../../src/core/parse-pool.ts';
 import { scan } from '../../src/core/scan.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures');
@@ -75,5 +78,23 @@ describe('the parse worker', () => {
     const there = await link(parsed, { offThread: true });
     expect(there).toEqual(here);
     expect(here.features.filter((f) => f.storyHtml.includes('<a href="/features/')).length).toBeGreaterThan(0);
+  });
+
+  it('stops the worker when a story overruns the time limit, reports the story as the main thread does, and goes on', { timeout: 60_000 }, async () => {
+    // 80 KB of *a*a*a…: the Markdown parser would run for minutes. The worker runs it without V8's
+    // watchdog; only the pool's watch can stop it, after which the main thread gives the verdict.
+    const hostile = path.join(FIXTURES, 'hostile/story-emphasis-runs/checkout/feature.md');
+    const stuck: FeatureJob = { kind: 'feature', text: await readFile(hostile, 'utf8'), file: 'checkout/feature.md' };
+    const started = performance.now();
+    const there = await runOffThread(stuck);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(STORY_TIME_LIMIT_MS);
+    expect(there.story.unreadable?.reason).toBe('timeout');
+    expect(there).toEqual(await runParseJob(stuck));
+    // The jobs after it run on a new worker, to the same results as here.
+    const sample = path.join(import.meta.dirname, '../../content/commerce/checkout/feature.md');
+    const next: FeatureJob = { kind: 'feature', text: await readFile(sample, 'utf8'), file: 'commerce/checkout/feature.md' };
+    const [a, b] = await Promise.all([runOffThread(next), runOffThread({ ...next, file: 'again/feature.md' })]);
+    expect(a).toEqual(await runParseJob(next));
+    expect(b.story).toEqual(a.story);
   });
 });

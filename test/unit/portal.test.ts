@@ -210,6 +210,32 @@ describe('portal-valid: a clean two-bundle portal', () => {
   });
 });
 
+describe('a check-only load (specport check)', () => {
+  const CONTENT = path.join(import.meta.dirname, '../../content');
+  const HOSTILE = path.join(import.meta.dirname, '../fixtures/hostile');
+  const withoutOutput = (portal: Portal) => portal.features.map(({ storyHtml, storyHeadings, provenance, ...rest }) => rest);
+
+  it.each([
+    ['the sample content', CONTENT],
+    ['a story with a dangling wiki link after 5,000 unclosed ones', path.join(HOSTILE, 'story-unclosed-wiki-links')],
+    ['raw HTML in a story', path.join(BROKEN, 'raw-html')],
+  ])('finds what a full load finds in %s, without rendering stories or reading git history', async (_, root) => {
+    const full = await loadPortal(root);
+    const checked = await loadPortal(root, { checkOnly: true });
+    expect(checked.diagnostics).toEqual(full.diagnostics);
+    expect(withoutOutput(checked)).toEqual(withoutOutput(full));
+    expect(checked.permalinks).toEqual(full.permalinks);
+    expect(checked.features.every((f) => f.storyHtml === '' && f.storyHeadings.length === 0 && f.provenance === undefined)).toBe(true);
+    expect(checked.recentChanges).toBeUndefined();
+    expect(full.features.some((f) => f.storyHtml.length > 0)).toBe(true);
+  });
+
+  it('reads git history in a full load of content under version control', async () => {
+    const full = await loadPortal(CONTENT);
+    expect(full.features.some((f) => f.provenance !== undefined)).toBe(true);
+  });
+});
+
 describe('feature.md', () => {
   describe('broken/frontmatter-yaml: a frontmatter that is not valid YAML', () => {
     it('reports yaml/syntax at the line and column inside feature.md', async () => {
