@@ -13,8 +13,17 @@ export type Positions = Record<string, Place>;
 /** A `Located` item as plain data: its `locate` function replaced by the places it answers. */
 export type FrozenLocated = Omit<Located<unknown>, 'locate'> & { positions: Positions };
 
+/**
+ * The places each lookup made by `locator` and `reviveLocated` answers from: freezing what was
+ * revived (a parse from the worker, stored in the cache) gives back those places without looking
+ * up every field again.
+ */
+const answersFrom = new WeakMap<(path: DocPath) => Place, Positions>();
+
 /** The places of a value's fields and of their list entries, as `locate` gives them. */
 export function positionsOf(value: unknown, locate: (path: DocPath) => Place): Positions {
+  const known = answersFrom.get(locate);
+  if (known) return known;
   const positions: Positions = { '[]': place(locate([])) };
   if (!value || typeof value !== 'object') return positions;
   for (const [key, field] of Object.entries(value)) {
@@ -26,13 +35,15 @@ export function positionsOf(value: unknown, locate: (path: DocPath) => Place): P
 
 /** A lookup over recorded places: the path itself, else its nearest recorded parent. */
 export function locator(positions: Positions): (path: DocPath) => Place {
-  return (path) => {
+  const locate = (path: DocPath) => {
     for (let n = path.length; n >= 0; n--) {
       const found = positions[JSON.stringify(path.slice(0, n))];
       if (found) return { ...found };
     }
     return { line: 1, column: 1 };
   };
+  answersFrom.set(locate, positions);
+  return locate;
 }
 
 export function freezeLocated(list: readonly Located<unknown>[]): FrozenLocated[] {
@@ -41,8 +52,10 @@ export function freezeLocated(list: readonly Located<unknown>[]): FrozenLocated[
 
 export function reviveLocated<T>(list: readonly FrozenLocated[]): Located<T>[] {
   return list.map(({ item, at, positions }) => {
-    const locate = locator(positions);
-    return { item: item as T, at, locate: (path: DocPath) => ({ file: at.file, ...locate(path) }) };
+    const inFile = locator(positions);
+    const locate = (path: DocPath) => ({ file: at.file, ...inFile(path) });
+    answersFrom.set(locate, positions);
+    return { item: item as T, at, locate };
   });
 }
 

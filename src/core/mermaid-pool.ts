@@ -2,8 +2,14 @@
  * One Mermaid worker thread, shared by every diagram, with a queue and a per-diagram time limit.
  * Why a worker: a pathological diagram can send a parser into a loop that no promise can interrupt;
  * only terminating the thread stops it. Why one, reused: loading Mermaid costs about half a
- * second, parsing a diagram a few milliseconds. Diagrams go one at a time, so a timeout always
- * belongs to the diagram being parsed; the next diagram gets a fresh worker.
+ * second, parsing a diagram a few milliseconds.
+ *
+ * The diagrams queued while the worker is busy go to it together, in one message (a message costs
+ * about as much as parsing a small diagram). It parses them one at a time, in order, and answers
+ * each as soon as it is parsed. So the diagram being parsed is always the first unanswered one,
+ * and its time starts when the one before it was answered (never early, since the worker started
+ * it before). A diagram that runs out of time is reported, the worker is stopped, and the
+ * diagrams after it go to a fresh worker.
  * The worker is unref'd whenever the queue is empty, so a CLI exits without calling closeMermaid().
  */
 import { Worker } from 'node:worker_threads';
@@ -26,10 +32,14 @@ const WORKER_URL = new URL('./mermaid-worker.ts', import.meta.url);
 /** Generous for Mermaid plus jsdom; a diagram that needs more is reported instead of taking the build down. */
 const WORKER_HEAP_MB = 512;
 
+/** At most this many diagrams go to the worker in one message. */
+const MAX_BATCH = 64;
+
 const queue: Job[] = [];
 let worker: Worker | undefined;
 let ready = false;
-let running: { id: number; job: Job; timer: NodeJS.Timeout } | undefined;
+/** The diagrams sent to the worker and not yet answered, in order; the first one's time is running. */
+let running: { batch: Array<{ id: number; job: Job }>; timer: NodeJS.Timeout | undefined } | undefined;
 let nextId = 0;
 let idleWaiters: Array<() => void> = [];
 
@@ -71,17 +81,21 @@ function pump(): void {
   const current = worker ?? start();
   current.ref();
   if (!ready) return; // the 'ready' message pumps again
-  const job = queue.shift();
-  if (!job) return;
-  const id = ++nextId;
-  const timer = setTimeout(() => {
+  const batch = queue.splice(0, MAX_BATCH).map((job) => ({ id: ++nextId, job }));
+  running = { batch, timer: undefined };
+  startClock(current);
+  current.postMessage(batch.map(({ id, job }) => ({ id, text: job.text })) satisfies WorkerRequest[]);
+}
+
+/** The first unanswered diagram is the one being parsed: its time starts now. */
+function startClock(current: Worker): void {
+  if (!running) return;
+  running.timer = setTimeout(() => {
     // The parser is stuck: only terminating the thread stops it.
     discard(current);
     void current.terminate();
     finish({ status: 'timeout' });
-  }, job.timeoutMs);
-  running = { id, job, timer };
-  current.postMessage({ id, text: job.text } satisfies WorkerRequest);
+  }, running.batch[0]!.job.timeoutMs);
 }
 
 function start(): Worker {
@@ -93,7 +107,7 @@ function start(): Worker {
     if (message.type === 'ready') {
       ready = true;
       pump();
-    } else if (running?.id === message.id) {
+    } else if (running?.batch[0]?.id === message.id) {
       finish({ status: 'done', result: message.result });
     }
   });
@@ -125,11 +139,17 @@ function discard(dead: Worker): void {
   }
 }
 
+/** The first unanswered diagram is done: the next one's time starts; if the worker is gone, the rest are queued again. */
 function finish(outcome: PoolOutcome): void {
-  const done = running;
-  if (!done) return;
-  clearTimeout(done.timer);
+  const sent = running;
+  if (!sent) return;
+  clearTimeout(sent.timer);
+  sent.batch.shift()!.job.resolve(outcome);
+  if (outcome.status === 'done' && sent.batch.length > 0 && worker) {
+    startClock(worker);
+    return;
+  }
   running = undefined;
-  done.job.resolve(outcome);
+  queue.unshift(...sent.batch.map(({ job }) => job));
   pump();
 }

@@ -320,6 +320,23 @@ describe('robustness', () => {
     expect(next.diagram?.components).toHaveLength(4);
   });
 
+  it('parses the diagrams queued with one that takes too long, before and after it, each with its own time', async () => {
+    // Queued together, they go to the worker together: the slow one is stopped with its worker,
+    // and the ones after it are parsed by a fresh worker.
+    const slow = `mindmap\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 1)}n${i}`).join('\n')}\n`;
+    const flow = (n: number) => `flowchart LR\n  A${n} --> B${n}\n`;
+    const results = await Promise.all([
+      parseDiagram(flow(1), 'one.mmd'),
+      parseDiagram(flow(2), 'two.mmd'),
+      parseDiagram(slow, 'slow.mmd', { timeoutMs: 300 }),
+      parseDiagram(flow(3), 'three.mmd', { timeoutMs: 300 }),
+      parseDiagram('flowchart LR\n  A --> \n', 'broken.mmd'),
+      parseDiagram(flow(4), 'four.mmd'),
+    ]);
+    expect(results.map((r) => r.diagnostics.map((d) => d.rule))).toEqual([[], [], ['mermaid/timeout'], [], ['mermaid/syntax'], []]);
+    expect(results.map((r) => r.diagram?.components.map((c) => c.id))).toEqual([['A1', 'B1'], ['A2', 'B2'], undefined, ['A3', 'B3'], undefined, ['A4', 'B4']]);
+  });
+
   it('never throws on odd input', async () => {
     for (const source of ['\uFEFFflowchart LR\n  A --> B\n', '%%{init: \nflowchart LR\n', '---\n---\n', ':::', '\u0000\u0001', 'x'.repeat(60_000)]) {
       const result = await parseDiagram(source, 'odd.mmd');
