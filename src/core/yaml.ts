@@ -83,12 +83,12 @@ export function parseYamlFully(text: string, file: string, lineOffset = 0): Yaml
         duplicate
           ? `The key "${KEY_TEXT.exec(text)?.[0].trim() ?? ''}" appears more than once in this mapping.`
           : deep
-            ? 'The document nests too deeply to be read.'
+            ? TOO_DEEP.message
             : firstLine(error.message),
         duplicate
           ? 'Keep one of the entries with this key, or rename one of them.'
           : deep
-            ? 'Nest lists and mappings only a few levels deep, as the bundle format does, and write this value out flat.'
+            ? TOO_DEEP.hint
             : tab
             ? 'Indent with spaces; YAML does not allow tabs for indentation.'
             : 'Check the indentation and quoting on this line; quote values that contain ": " or start with a special character.',
@@ -120,6 +120,12 @@ export function parseYamlFully(text: string, file: string, lineOffset = 0): Yaml
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, locate };
   } catch (error) {
+    if (error instanceof RangeError) {
+      // Converting recurses once per level: a document the parser could still read may nest too
+      // deeply for it when the caller has used much of the stack.
+      diagnostics.push(problem(yamlRules, 'yaml/syntax', { file, ...at(doc.contents?.range?.[0] ?? 0) }, TOO_DEEP.message, TOO_DEEP.hint));
+      return { value: undefined, diagnostics, locate };
+    }
     // The yaml library throws a ReferenceError when aliases expand past maxAliasCount.
     diagnostics.push(
       problem(
@@ -136,6 +142,11 @@ export function parseYamlFully(text: string, file: string, lineOffset = 0): Yaml
   }
 }
 
+const TOO_DEEP = {
+  message: 'The document nests too deeply to be read.',
+  hint: 'Nest lists and mappings only a few levels deep, as the bundle format does, and write this value out flat.',
+};
+
 /** The key as written from `lastIndex` on: up to its colon or the end of the line. */
 const KEY_TEXT = /[^:\n]*/y;
 
@@ -146,39 +157,37 @@ type Found = { code: string; message: string; offset: number };
  * mapping, as the library's `uniqueKeys` check finds them (scalar keys with the same value), with a
  * set per mapping; and the first alias whose anchor is missing or comes later, which the parser
  * accepts but converting would throw on (`Alias.resolve()` would walk the whole document per alias).
+ * The walk keeps its own stack: the parser reads documents nested thousands of levels deep, deeper
+ * than a recursive walk can follow.
  */
 function inspect(doc: Document.Parsed): { duplicates: Found[]; unresolved: Alias | undefined } {
   const duplicates: Found[] = [];
   const anchors = new Set<string>();
   let unresolved: Alias | undefined;
-  const walk = (node: unknown): void => {
+  // Each entry is a node still to visit, with the keys seen so far in its mapping when it is a pair.
+  const stack: { node: unknown; seen?: Set<unknown> }[] = [{ node: doc.contents }];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const { node, seen } = entry;
     if (isPair(node)) {
-      walk(node.key);
-      walk(node.value);
-      return;
-    }
-    if (isAlias(node)) {
-      if (!anchors.has(node.source)) unresolved ??= node;
-      return;
-    }
-    if (!isNode(node)) return;
-    if (node.anchor && !unresolved) anchors.add(node.anchor);
-    if (isMap(node)) {
-      const seen = new Set<unknown>();
-      for (const pair of node.items) {
-        const { key } = pair;
-        // NaN is not equal to itself, so two `.nan` keys are not duplicates (nor to the library).
-        if (isScalar(key) && !Number.isNaN(key.value)) {
-          if (seen.has(key.value)) duplicates.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', offset: key.range?.[0] ?? 0 });
-          seen.add(key.value);
-        }
-        walk(pair);
+      const { key } = node;
+      // NaN is not equal to itself, so two `.nan` keys are not duplicates (nor to the library).
+      if (seen && isScalar(key) && !Number.isNaN(key.value)) {
+        if (seen.has(key.value)) duplicates.push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', offset: key.range?.[0] ?? 0 });
+        seen.add(key.value);
       }
-    } else if (isSeq(node)) {
-      for (const item of node.items) walk(item);
+      stack.push({ node: node.value }, { node: key });
+    } else if (isAlias(node)) {
+      if (!anchors.has(node.source)) unresolved ??= node;
+    } else if (isNode(node)) {
+      if (node.anchor && !unresolved) anchors.add(node.anchor);
+      if (isMap(node)) {
+        const keys = new Set<unknown>();
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], seen: keys });
+      } else if (isSeq(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
+      }
     }
-  };
-  walk(doc.contents);
+  }
   return { duplicates, unresolved };
 }
 

@@ -50,3 +50,25 @@ describe('parseYaml', () => {
     expect(d!.line).toBe(3);
   });
 });
+
+describe('parseYaml on documents nested thousands of levels deep', () => {
+  /** Calls `work` with about `depth` more frames of the stack in use. */
+  const withStackUsed = (depth: number, work: () => void): void => (depth === 0 ? work() : withStackUsed(depth - 1, work));
+
+  // The parser reads more levels than a recursive walk of its result can follow once the caller
+  // has used part of the stack (as a test runner or the content layer does): it must still answer.
+  it.each([
+    ['unclosed flow lists with anchors and aliases', 'a: &a [*a,'.repeat(4_000)],
+    ['closed flow lists', `${'['.repeat(1_500)}${']'.repeat(1_500)}`],
+    ['block lists', `${'- '.repeat(1_500)}x`],
+  ])('%s, whatever part of the stack the caller uses', (_, text) => {
+    for (let depth = 0; depth <= 8_000; depth += 100) {
+      let result: ReturnType<typeof parseYaml> | undefined;
+      expect(() => withStackUsed(depth, () => void (result = parseYaml(text, 'deep.yaml'))), `with ${depth} frames in use`).not.toThrow();
+      if (result!.value === undefined) {
+        expect(result!.diagnostics.length, `with ${depth} frames in use`).toBeGreaterThan(0);
+        expect(result!.diagnostics.every((d) => d.rule === 'yaml/syntax' && d.line >= 1)).toBe(true);
+      }
+    }
+  }, 60_000);
+});
