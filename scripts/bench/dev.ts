@@ -55,7 +55,8 @@ export async function measureDevEdits(
   // Detached: the server leads its own process group, which is ended as a whole afterwards.
   const dev = spawn(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'dev', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: ROOT,
-    env: { ...env, SPECPORT_CONTENT: options.content, SPECPORT_CACHE_DIR: options.cacheDir, ASTRO_TELEMETRY_DISABLED: '1' },
+    // With the allocator setting `npm run dev` gives it (package.json; see src/cli/build.ts).
+    env: { ...env, SPECPORT_CONTENT: options.content, SPECPORT_CACHE_DIR: options.cacheDir, ASTRO_TELEMETRY_DISABLED: '1', MIMALLOC_ARENA_EAGER_COMMIT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });

@@ -20,9 +20,12 @@ export async function buildPortal(argv: readonly string[], out: string): Promise
     // loader collect once the model is loaded, before the scripts are bundled (loaders/specport.ts).
     const child = spawn(process.execPath, [...process.execArgv, '--heap-growing-percent=20', '--expose-gc', process.argv[1]!, ...argv], {
       stdio: 'inherit',
-      // The bundler's allocator (mimalloc, in Rolldown) keeps freed memory for reuse, about 0.7 GB
-      // after the build of a large portal, while the pages render; 0 gives it back at once.
-      env: { ...process.env, [SEARCH_INDEX_ENV]: 'later', MIMALLOC_PURGE_DELAY: '0' },
+      // The allocator of the bundler and of the Astro compiler (mimalloc, in their native modules)
+      // keeps freed memory for reuse, about 0.7 GB after the build of a large portal, while the
+      // pages render; a purge delay of 0 gives it back at once. It also commits each arena it
+      // reserves in full, which Linux backs with resident (huge) pages: committing on use instead
+      // lowers the peak, while the scripts are bundled, by about 0.4 GB at any portal size.
+      env: { ...process.env, [SEARCH_INDEX_ENV]: 'later', MIMALLOC_PURGE_DELAY: '0', MIMALLOC_ARENA_EAGER_COMMIT: '0' },
     });
     const stop = (signal: NodeJS.Signals) => child.kill(signal);
     process.once('SIGINT', stop).once('SIGTERM', stop);

@@ -105,7 +105,9 @@ async function main(argv: string[]): Promise<number> {
  * With `allowErrors` (previews), errors are printed and the build goes on.
  */
 async function checkBeforeBuild(content: readonly string[], allowErrors: boolean): Promise<boolean> {
-  const portal = await loadPortal(content, { cache: await parseCache(content), checkOnly: true });
+  // Stories are rendered here too: the cache then hands them to Astro's loaders, whose process
+  // would otherwise start a parse worker for them while it builds.
+  const portal = await loadPortal(content, { cache: await parseCache(content) });
   if (portal.diagnostics.length > 0) console.error(formatPretty(portal.diagnostics, portal.features.length, { contentRoot: portal.root, color: colorFor(process.stderr) }));
   if (!hasErrors(portal.diagnostics)) return true;
   if (allowErrors) {
