@@ -22,9 +22,9 @@ export async function buildPortal(argv: readonly string[], out: string): Promise
       stdio: 'inherit',
       // The allocator of the bundler and of the Astro compiler (mimalloc, in their native modules)
       // keeps freed memory for reuse, about 0.7 GB after the build of a large portal, while the
-      // pages render; a purge delay of 0 gives it back at once. It also commits each arena it
-      // reserves in full, which Linux backs with resident (huge) pages: committing on use instead
-      // lowers the peak, while the scripts are bundled, by about 0.4 GB at any portal size.
+      // pages render; a purge delay of 0 gives it back at once. It also commits each arena in full
+      // as it reserves it: committing on use instead lowers the peak, while the scripts are
+      // bundled, by about 0.4 GB at any portal size.
       env: { ...process.env, [SEARCH_INDEX_ENV]: 'later', MIMALLOC_PURGE_DELAY: '0', MIMALLOC_ARENA_EAGER_COMMIT: '0' },
     });
     const stop = (signal: NodeJS.Signals) => child.kill(signal);
