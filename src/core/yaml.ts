@@ -68,12 +68,11 @@ export function parseYamlFully(text: string, file: string, lineOffset = 0): Yaml
   const errors = [...doc.errors.map((e) => ({ code: e.code as string, message: e.message, offset: e.pos[0] })), ...duplicates];
   errors.sort((a, b) => a.offset - b.offset);
   // Nesting deep enough to overflow the parser's stack fails once per level: say it once.
-  const overflow = (error: { message: string }) => /call stack/i.test(error.message);
-  const firstOverflow = errors.find(overflow);
-  for (const error of errors.filter((e) => !overflow(e) || e === firstOverflow)) {
+  const firstOverflow = errors.find(overflows);
+  for (const error of errors.filter((e) => !overflows(e) || e === firstOverflow)) {
     const duplicate = error.code === 'DUPLICATE_KEY';
     const tab = error.code === 'TAB_AS_INDENT' || /tab/i.test(error.message);
-    const deep = overflow(error);
+    const deep = overflows(error);
     KEY_TEXT.lastIndex = error.offset;
     diagnostics.push(
       problem(
@@ -120,7 +119,7 @@ export function parseYamlFully(text: string, file: string, lineOffset = 0): Yaml
   try {
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), diagnostics, locate };
   } catch (error) {
-    if (error instanceof RangeError) {
+    if (error instanceof RangeError && overflows(error)) {
       // Converting recurses once per level: a document the parser could still read may nest too
       // deeply for it when the caller has used much of the stack.
       diagnostics.push(problem(yamlRules, 'yaml/syntax', { file, ...at(doc.contents?.range?.[0] ?? 0) }, TOO_DEEP.message, TOO_DEEP.hint));
@@ -141,6 +140,9 @@ export function parseYamlFully(text: string, file: string, lineOffset = 0): Yaml
     return { value: undefined, diagnostics, locate };
   }
 }
+
+/** A stack overflow, as the parser reports it or as converting throws it. */
+const overflows = (error: { message: string }) => /call stack/i.test(error.message);
 
 const TOO_DEEP = {
   message: 'The document nests too deeply to be read.',
