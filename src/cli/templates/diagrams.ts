@@ -28,8 +28,6 @@ summary: What the feature does for whom, in one or two sentences.
 tags: []
 ---
 
-## Story
-
 As a **user of ${n.title}**, I want to **record what happened**, so that **I can look it up later**.
 
 Write the story and the context in Markdown. Link to anything in the portal with a typed reference in
