@@ -2,13 +2,23 @@
  * Items with their positions as plain data. A `Located` item answers `locate(path)` from its YAML
  * document, which cannot leave the thread (or process) that parsed it; what leaves instead is the
  * place of every field and of every entry of its lists, which is every place linking reports at.
+ *
+ * The places are kept compact, as one string of paths and one list of numbers, because every item
+ * of a portal crosses from the parse worker and goes into the parse cache: copying a few values
+ * per item costs far less than copying an object per field.
  */
 import type { Located } from './items.ts';
 import type { DocPath } from './yaml.ts';
 
 type Place = { line: number; column: number };
-/** Where each field of an item (and each entry of its lists) was written, by JSON-encoded path. */
-export type Positions = Record<string, Place>;
+
+/** Where each field of an item (and each entry of its lists) was written. */
+export interface Positions {
+  /** The paths, JSON-encoded (so without a line break), one per line. */
+  paths: string;
+  /** The line and column of each path, in pairs, in the order of `paths`. */
+  places: number[];
+}
 
 /** A `Located` item as plain data: its `locate` function replaced by the places it answers. */
 export type FrozenLocated = Omit<Located<unknown>, 'locate'> & { positions: Positions };
@@ -24,21 +34,32 @@ const answersFrom = new WeakMap<(path: DocPath) => Place, Positions>();
 export function positionsOf(value: unknown, locate: (path: DocPath) => Place): Positions {
   const known = answersFrom.get(locate);
   if (known) return known;
-  const positions: Positions = { '[]': place(locate([])) };
-  if (!value || typeof value !== 'object') return positions;
-  for (const [key, field] of Object.entries(value)) {
-    positions[JSON.stringify([key])] = place(locate([key]));
-    if (Array.isArray(field)) field.forEach((_, i) => (positions[JSON.stringify([key, i])] = place(locate([key, i]))));
+  const paths: string[] = [];
+  const places: number[] = [];
+  const add = (path: DocPath) => {
+    const { line, column } = locate(path);
+    paths.push(JSON.stringify(path));
+    places.push(line, column);
+  };
+  add([]);
+  if (value && typeof value === 'object') {
+    for (const [key, field] of Object.entries(value)) {
+      add([key]);
+      if (Array.isArray(field)) field.forEach((_, i) => add([key, i]));
+    }
   }
-  return positions;
+  return { paths: paths.join('\n'), places };
 }
 
 /** A lookup over recorded places: the path itself, else its nearest recorded parent. */
 export function locator(positions: Positions): (path: DocPath) => Place {
+  // Indexed on the first lookup: an item without references is never asked about.
+  let index: Map<string, number> | undefined;
   const locate = (path: DocPath) => {
+    index ??= new Map(positions.paths.split('\n').map((p, i) => [p, i * 2]));
     for (let n = path.length; n >= 0; n--) {
-      const found = positions[JSON.stringify(path.slice(0, n))];
-      if (found) return { ...found };
+      const at = index.get(JSON.stringify(path.slice(0, n)));
+      if (at !== undefined) return { line: positions.places[at]!, column: positions.places[at + 1]! };
     }
     return { line: 1, column: 1 };
   };
@@ -58,5 +79,3 @@ export function reviveLocated<T>(list: readonly FrozenLocated[]): Located<T>[] {
     return { item: item as T, at, locate };
   });
 }
-
-const place = ({ line, column }: Place): Place => ({ line, column });

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParsedBundle } from './bundle.ts';
@@ -77,6 +77,8 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
   const used = new Map<string, Stored>();
   const usedValues = new Map<string, Buffer>();
   const stats = { hits: 0, misses: 0 };
+  /** Whether anything was stored since the pack was read or written. */
+  let changed = false;
   return {
     stats,
     async get(key) {
@@ -94,6 +96,7 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       const stored = { bundle: serialize(freeze(bundle)), outside: await outsideFiles(bundle) };
       entries.set(key, stored);
       used.set(key, stored);
+      changed = true;
     },
     async derived(inputs, make, keep = () => true) {
       const key = digest(serialize(inputs));
@@ -103,19 +106,32 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
         return deserialize(stored);
       }
       const value = await make();
-      if (keep(value)) usedValues.set(key, serialize(value));
+      if (keep(value)) {
+        usedValues.set(key, serialize(value));
+        changed = true;
+      }
       return value;
     },
     async save() {
       if (used.size === 0 && usedValues.size === 0) return;
-      try {
-        await mkdir(dir, { recursive: true });
-        const temp = `${file}.${process.pid}.tmp`;
-        await writeFile(temp, serialize({ format: FORMAT, entries: used, values: usedValues }));
-        await rename(temp, file);
-        await prune(dir);
-      } catch {
-        // A read-only or full disk: the next run parses again.
+      // Nothing stored since the pack was read or written, and all of it used: the pack on disk
+      // already holds what would be written (a check or build of unchanged content).
+      const unchanged = !changed && used.size === entries.size && usedValues.size === values.size;
+      if (!unchanged) {
+        try {
+          await mkdir(dir, { recursive: true });
+          const temp = `${file}.${process.pid}.tmp`;
+          await writeFile(temp, serialize({ format: FORMAT, entries: used, values: usedValues }));
+          await rename(temp, file);
+          await prune(dir);
+          changed = false;
+        } catch {
+          // A read-only or full disk: the next run parses again.
+        }
+      } else {
+        // Marked as just used, so that pruning keeps it over the packs of portals built once.
+        const now = new Date();
+        await utimes(file, now, now).catch(() => {});
       }
       entries = new Map(used);
       values = new Map(usedValues);

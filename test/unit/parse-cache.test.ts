@@ -4,7 +4,7 @@
  * machine's speed are never kept; a damaged cache is no cache.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/core/bundle.ts';
@@ -130,6 +130,31 @@ describe('the cache itself', () => {
     const portal = await loadPortal(valid, { cache });
     expect(portal.features.length).toBeGreaterThan(0);
     expect(cache.stats.hits).toBe(0);
+  }, 60_000);
+
+  it('writes the pack again only when it would change', async () => {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    const dir = await temp();
+    const load = async () => loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root]) });
+    // A rename puts a new file (a new inode) in place of the pack: the inode tells whether it was written.
+    const written = async () => {
+      const [pack] = (await readdir(dir)).filter((f) => f.endsWith('.bin'));
+      return (await stat(path.join(dir, pack!))).ino;
+    };
+    const portal = await load();
+    const first = await written();
+    await load();
+    expect(await written()).toBe(first);
+    const feature = path.join(root, portal.features[0]!.dir, 'feature.md');
+    await writeFile(feature, (await readFile(feature, 'utf8')).replace(/^title: .*$/m, 'title: Renamed on purpose'));
+    await load();
+    const second = await written();
+    expect(second).not.toBe(first);
+    // One bundle fewer: its entry must leave the pack, so it is written again.
+    await rm(path.join(root, portal.features[1]!.dir), { recursive: true });
+    await load();
+    expect(await written()).not.toBe(second);
   }, 60_000);
 
   it('keeps the newest packs only, one per set of content roots', async () => {
