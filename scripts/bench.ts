@@ -26,6 +26,7 @@ import { measurePageJs, timeApiPage } from './bench/browser.ts';
 import { measureDevEdits } from './bench/dev.ts';
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.ts';
 import { astroCacheDirOf, build, checkColdWarm, lastLine, outputFigures, writeLargeContractPortal } from './bench/portal.ts';
+import { referenceMs } from './bench/reference.ts';
 import { renderReport } from './bench/render.ts';
 import { evaluateBudgets, type BenchResult, type SizeResult } from './bench/report.ts';
 import { writeSyntheticPortal } from './synthetic.ts';
@@ -53,6 +54,8 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     sizes: [],
     notes: [],
   };
+  log('timing the reference work (how fast the machine is now)');
+  result.reference = { startMs: referenceMs() };
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'specport-bench-'));
   /** Folders this run made outside `tmp` and `.bench/`: the content-layer caches of its builds. */
   const astroCaches: string[] = [];
@@ -195,6 +198,8 @@ async function run(options: BenchOptions): Promise<BenchResult> {
       await rmdir(BENCH_DIR).catch(() => undefined);
     } else log(`kept the build outputs in ${path.relative(process.cwd(), BENCH_DIR) || BENCH_DIR}/`);
   }
+  log('timing the reference work again');
+  result.reference.endMs = referenceMs();
   result.notes.push(
     'Baseline: Starlight only (no Mermaid, no Scalar, no custom components), the portal\'s fixed sidebar links, one Markdown page per Starlight page of the portal with its <h1> and main-content text (headings kept as headings), and the portal\'s own /ref/ pages served unchanged by one plain Astro page.',
     'Specport\'s build time includes its checks (specport build checks first); the baseline has none.',

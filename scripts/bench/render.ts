@@ -132,12 +132,15 @@ function devSection(dev: DevResult): string {
   return lines.join('\n');
 }
 
+const showMs = (ms: number | undefined) => (ms === undefined ? 'not measured' : formatSeconds(ms));
+
 export function renderReport(result: BenchResult): string {
   const sections: string[] = [];
   sections.push(
     [
       `Specport bench — ${result.startedAt}`,
       `  commit ${result.commit}, Node ${result.node}, ${result.machine}`,
+      ...(result.reference ? [`  Machine speed: the reference work (scripts/bench/reference.ts) took ${showMs(result.reference.startMs)} at the start and ${showMs(result.reference.endMs)} at the end; the lower, the faster.`] : []),
       '  Times are wall time of the whole process; memory is the peak resident set of its process tree; 1 KB = 1,024 bytes.',
       ...result.notes.map((n) => `  ${n}`),
     ].join('\n'),

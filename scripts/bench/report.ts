@@ -102,6 +102,8 @@ export interface BenchResult {
   node: string;
   commit: string;
   machine: string;
+  /** How long the reference work took (reference.ts) at the start and at the end of the run. */
+  reference?: { startMs: number | undefined; endMs?: number | undefined };
   sizes: SizeResult[];
   pageJs?: PageJsResult;
   large?: LargeResult;

@@ -26,6 +26,7 @@ import {
   type BenchResult,
   type SizeResult,
 } from '../../scripts/bench/report.ts';
+import { referenceMs } from '../../scripts/bench/reference.ts';
 import { renderReport, table } from '../../scripts/bench/render.ts';
 
 /** The shape of a built Starlight page: sidebar, title outside the content, content, scripts. */
@@ -271,7 +272,21 @@ describe('budgets', () => {
     expect(text).toMatch(/build \(cold cache, fresh output\)\s+150 s\s+100 s\s+1\.50×/);
     expect(text).toMatch(/Budgets\n/);
     expect(text).toMatch(/build of 1,000 features ≤ 1\.5× bare Starlight \(same pages\)\s+1\.50× \(150 s vs 100 s\)\s+ok/);
+    expect(text).not.toContain('Machine speed');
   });
+
+  it('says how fast the machine was at the start and at the end of the run', () => {
+    const text = renderReport(bench([size(100, 14_000, 10_000, 400)], { reference: { startMs: 1_430, endMs: undefined } }));
+    expect(text).toContain('the reference work (scripts/bench/reference.ts) took 1.43 s at the start and not measured at the end');
+  });
+});
+
+describe('the reference work', () => {
+  it('is timed in fresh processes, as the median', () => {
+    const ms = referenceMs(1);
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(120_000);
+  }, 180_000);
 });
 
 describe('command line', () => {
