@@ -48,6 +48,8 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const scanned = options.keys?.scan ?? (await scan(roots));
   options.keys?.remember(scanned);
   const root = scanned.base;
+  // Git runs in its own processes while this one parses and links.
+  const submodulesChecked = Promise.all(roots.map((r) => checkSubmodules(r, root)));
   const hangBudget = { remainingMs: HANG_BUDGET_MS };
   const { cache } = options;
   const code = cache ? await codeDigest() : '';
@@ -90,7 +92,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
     if (found) feature.provenance = found;
     else delete feature.provenance;
   }
-  const submoduleDiagnostics = (await Promise.all(roots.map((r) => checkSubmodules(r, root)))).flat();
+  const submoduleDiagnostics = (await submodulesChecked).flat();
   return {
     root,
     features,
