@@ -78,7 +78,11 @@ export class LiveState {
       set: (bundleAbs, key) => {
         if (!current()) return;
         const last = this.#last.get(bundleAbs);
-        if (last !== undefined && last !== key) this.#parsed.delete(last);
+        if (last !== undefined && last !== key) {
+          // The bundle changed: its earlier parse leaves memory and the pack the cache writes.
+          this.#parsed.delete(last);
+          cache?.forget(last);
+        }
         this.#keys.set(bundleAbs, key);
         this.#last.set(bundleAbs, key);
       },

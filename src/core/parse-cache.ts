@@ -52,7 +52,12 @@ export interface ParseCache {
    * computed by `make` on a miss; a result `keep` rejects is returned but not stored.
    */
   derived<T>(inputs: unknown, make: () => Promise<T>, keep?: (value: T) => boolean): Promise<T>;
-  /** Writes the entries used since the last save, and only those, to disk. */
+  /**
+   * Drops the entry under `key`: a live preview's bundle changed, so its earlier parse will not be
+   * asked for again.
+   */
+  forget(key: string): void;
+  /** Writes the entries used since the cache was opened, and only those, to disk. */
   save(): Promise<void>;
   /** Hits and misses since the cache was opened. */
   readonly stats: { hits: number; misses: number };
@@ -112,6 +117,11 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       }
       return value;
     },
+    forget(key) {
+      if (!entries.delete(key) && !used.has(key)) return;
+      used.delete(key);
+      changed = true;
+    },
     async save() {
       if (used.size === 0 && usedValues.size === 0) return;
       // Nothing stored since the pack was read or written, and all of it used: the pack on disk
@@ -133,10 +143,9 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
         const now = new Date();
         await utimes(file, now, now).catch(() => {});
       }
+      // What was used stays used: a live preview asks again only for the bundles that change.
       entries = new Map(used);
       values = new Map(usedValues);
-      used.clear();
-      usedValues.clear();
     },
   };
 }

@@ -15,6 +15,7 @@ import { formatPretty } from '../cli/format.ts';
 import { diagnosticsByDir, hasErrors } from '../core/diagnostics.ts';
 import { startDrawings } from '../core/drawings.ts';
 import { LiveState, type ChangeKind } from '../core/live-state.ts';
+import { warmMermaid } from '../core/mermaid.ts';
 import type { Portal } from '../core/model.ts';
 import { openParseCache, parseCacheDir, type ParseCache } from '../core/parse-cache.ts';
 import { loadPortal } from '../core/portal.ts';
@@ -55,6 +56,9 @@ function portalFor(roots: readonly string[], options: { base: string; configDir:
     const portal = cacheFor(roots).then((cache) => loadPortal(roots, { ...options, ...(state ? state.forLoad(cache) : { cache }) }));
     const published = portal.then((p) => {
       publishLivePortal(p, dev ? undefined : () => startDrawings(p));
+      // A preview started from the parse cache has not loaded Mermaid's parser, which takes a
+      // second or more: load it now rather than on the first edit.
+      if (dev) warmMermaid();
       if (!dev) collectGarbage();
       return p;
     });

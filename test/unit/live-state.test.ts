@@ -3,8 +3,9 @@
  * come from memory, the scan is kept until a file or folder is added or removed, and nothing a
  * change could make stale survives it.
  */
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { deserialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ParsedBundle } from '../../src/core/bundle.ts';
 import { LiveState } from '../../src/core/live-state.ts';
@@ -32,6 +33,9 @@ function recordingCache(): ParseCache & { asked: string[] } {
       stored.set(key, bundle);
     },
     derived: (_inputs, make) => make(),
+    forget(key) {
+      stored.delete(key);
+    },
     async save() {},
   };
 }
@@ -131,5 +135,39 @@ describe('the live state of a preview', () => {
     state.changed(copy, 'unlink');
     const removed = await loadPortal(root, { configDir: root, ...state.forLoad(await openParseCache(dir, [root])) });
     expect(removed.features.map((f) => f.meta.title)).not.toContain('Added live');
+  }, 60_000);
+
+  it('leaves a pack on disk from which the next start parses nothing, edits included', async () => {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    const dir = await temp();
+    const state = new LiveState();
+    // One cache for the whole session, as the dev server keeps it; the preview's own writes are put
+    // off by a timer, so the session's end is a write of that cache.
+    const session = await openParseCache(dir, [root]);
+    const before = await loadPortal(root, { configDir: root, ...state.forLoad(session) });
+    await session.save();
+    const packed = async () => {
+      const pack = (await readdir(dir)).find((f) => f.endsWith('.bin'))!;
+      return deserialize(await readFile(path.join(dir, pack))) as { entries: Map<string, unknown>; values: Map<string, unknown> };
+    };
+    // Each feature's rendered story is kept too.
+    const stories = (await packed()).values.size;
+    expect(stories).toBeGreaterThanOrEqual(before.features.length);
+    for (const title of ['First edit', 'Second edit']) {
+      const file = path.join(root, before.features[0]!.dir, 'feature.md');
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, `title: ${title}`));
+      state.changed(file, 'change');
+      await loadPortal(root, { configDir: root, ...state.forLoad(session) });
+      await session.save();
+    }
+    const next = await openParseCache(dir, [root]);
+    const after = await loadPortal(root, { configDir: root, cache: next });
+    expect(after.features.map((f) => f.meta.title)).toContain('Second edit');
+    expect(next.stats).toEqual({ hits: before.features.length, misses: 0 });
+    // The parse of each earlier title was dropped: the pack holds one portal's worth.
+    const stored = await packed();
+    expect(stored.entries.size).toBe(before.features.length);
+    expect(stored.values.size).toBeGreaterThanOrEqual(stories);
   }, 60_000);
 });
