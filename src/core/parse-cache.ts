@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParsedBundle } from './bundle.ts';
@@ -63,7 +63,60 @@ export interface ParseCache {
   readonly stats: { hits: number; misses: number };
 }
 
-const FORMAT = 1;
+/** The pack's layout; a pack of another layout reads as no cache. */
+const FORMAT = 2;
+
+/**
+ * A pack: the length of its header (4 bytes, little-endian), the header (V8-serialised: the
+ * layout, each entry's key, outside files and length, each value's key and length), then the bytes
+ * of the entries and of the values, one after another. The bytes go to disk and come back as they
+ * are: writing gathers the buffers, reading makes views into the file's buffer, and neither copies
+ * the whole pack through V8's serialiser (a live preview writes it while edits come).
+ */
+interface PackHeader {
+  format: number;
+  entries: Array<[key: string, outside: Stored['outside'], length: number]>;
+  values: Array<[key: string, length: number]>;
+}
+
+/** The entries and values of a pack, or undefined when it has another layout. Throws when it is damaged. */
+export function readPack(bytes: Buffer): { entries: Map<string, Stored>; values: Map<string, Buffer> } | undefined {
+  const headerLength = bytes.readUInt32LE(0);
+  const header = deserialize(bytes.subarray(4, 4 + headerLength)) as PackHeader;
+  if (header?.format !== FORMAT || !Array.isArray(header.entries) || !Array.isArray(header.values)) return undefined;
+  let offset = 4 + headerLength;
+  const take = (length: number) => {
+    if (offset + length > bytes.length) throw new Error('The pack is shorter than its header says.');
+    offset += length;
+    return bytes.subarray(offset - length, offset);
+  };
+  const entries = new Map(header.entries.map(([key, outside, length]) => [key, { bundle: take(length), outside }]));
+  const values = new Map(header.values.map(([key, length]) => [key, take(length)]));
+  return { entries, values };
+}
+
+/** Writes a pack of `entries` and `values` to `file`. */
+async function writePack(file: string, entries: ReadonlyMap<string, Stored>, values: ReadonlyMap<string, Buffer>): Promise<void> {
+  const header = serialize({
+    format: FORMAT,
+    entries: [...entries].map(([key, { outside, bundle }]) => [key, outside, bundle.length]),
+    values: [...values].map(([key, value]) => [key, value.length]),
+  } satisfies PackHeader);
+  const headerLength = Buffer.alloc(4);
+  headerLength.writeUInt32LE(header.length);
+  const parts = [headerLength, header, ...[...entries.values()].map((stored) => stored.bundle), ...values.values()];
+  const handle = await open(file, 'w');
+  try {
+    // A few hundred buffers per call: the system takes a limited number at once.
+    for (let i = 0; i < parts.length; i += 512) {
+      const chunk = parts.slice(i, i + 512);
+      const { bytesWritten } = await handle.writev(chunk);
+      if (bytesWritten !== chunk.reduce((sum, part) => sum + part.length, 0)) throw new Error('The pack was not written whole.');
+    }
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * Opens the cache for one set of content roots in `dir` (created when first saved). Reading a
@@ -74,10 +127,10 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
   let entries = new Map<string, Stored>();
   let values = new Map<string, Buffer>();
   try {
-    const packed = deserialize(await readFile(file)) as { format: number; entries: Map<string, Stored>; values: Map<string, Buffer> };
-    if (packed.format === FORMAT && packed.entries instanceof Map && packed.values instanceof Map) ({ entries, values } = packed);
+    const packed = readPack(await readFile(file));
+    if (packed) ({ entries, values } = packed);
   } catch {
-    // No cache yet, or one written by another version: start empty.
+    // No cache yet, or a damaged pack: start empty.
   }
   const used = new Map<string, Stored>();
   const usedValues = new Map<string, Buffer>();
@@ -131,7 +184,7 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
         try {
           await mkdir(dir, { recursive: true });
           const temp = `${file}.${process.pid}.tmp`;
-          await writeFile(temp, serialize({ format: FORMAT, entries: used, values: usedValues }));
+          await writePack(temp, used, usedValues);
           await rename(temp, file);
           await prune(dir);
           changed = false;

@@ -5,12 +5,11 @@
  */
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deserialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ParsedBundle } from '../../src/core/bundle.ts';
 import { LiveState } from '../../src/core/live-state.ts';
 import { closeMermaid } from '../../src/core/mermaid.ts';
-import { openParseCache, type ParseCache } from '../../src/core/parse-cache.ts';
+import { openParseCache, readPack, type ParseCache } from '../../src/core/parse-cache.ts';
 import { loadPortal } from '../../src/core/portal.ts';
 import type { Scan } from '../../src/core/scan.ts';
 import { tempDirs } from '../helpers/temp-dirs.ts';
@@ -149,7 +148,7 @@ describe('the live state of a preview', () => {
     await session.save();
     const packed = async () => {
       const pack = (await readdir(dir)).find((f) => f.endsWith('.bin'))!;
-      return deserialize(await readFile(path.join(dir, pack))) as { entries: Map<string, unknown>; values: Map<string, unknown> };
+      return readPack(await readFile(path.join(dir, pack)))!;
     };
     // Each feature's rendered story is kept too.
     const stories = (await packed()).values.size;
