@@ -135,8 +135,9 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
   const used = new Map<string, Stored>();
   const usedValues = new Map<string, Buffer>();
   const stats = { hits: 0, misses: 0 };
-  /** Whether anything was stored since the pack was read or written. */
-  let changed = false;
+  /** Counts what was stored or dropped; `onDisk` is the count the pack on disk holds. */
+  let stores = 0;
+  let onDisk = 0;
   return {
     stats,
     async get(key) {
@@ -154,7 +155,7 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       const stored = { bundle: serialize(freeze(bundle)), outside: await outsideFiles(bundle) };
       entries.set(key, stored);
       used.set(key, stored);
-      changed = true;
+      stores++;
     },
     async derived(inputs, make, keep = () => true) {
       const key = digest(serialize(inputs));
@@ -166,28 +167,30 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       const value = await make();
       if (keep(value)) {
         usedValues.set(key, serialize(value));
-        changed = true;
+        stores++;
       }
       return value;
     },
     forget(key) {
       if (!entries.delete(key) && !used.has(key)) return;
       used.delete(key);
-      changed = true;
+      stores++;
     },
     async save() {
       if (used.size === 0 && usedValues.size === 0) return;
       // Nothing stored since the pack was read or written, and all of it used: the pack on disk
       // already holds what would be written (a check or build of unchanged content).
-      const unchanged = !changed && used.size === entries.size && usedValues.size === values.size;
+      const unchanged = stores === onDisk && used.size === entries.size && usedValues.size === values.size;
       if (!unchanged) {
+        // What is stored while the pack is written goes into the next one.
+        const writing = stores;
         try {
           await mkdir(dir, { recursive: true });
           const temp = `${file}.${process.pid}.tmp`;
           await writePack(temp, used, usedValues);
           await rename(temp, file);
           await prune(dir);
-          changed = false;
+          onDisk = writing;
         } catch {
           // A read-only or full disk: the next run parses again.
         }
