@@ -172,7 +172,8 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       return value;
     },
     forget(key) {
-      if (!entries.delete(key) && !used.has(key)) return;
+      // What was used is always among the entries: `get` takes from them, `set` adds to both.
+      if (!entries.delete(key)) return;
       used.delete(key);
       stores++;
     },

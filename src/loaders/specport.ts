@@ -59,7 +59,7 @@ function portalFor(roots: readonly string[], options: { base: string; configDir:
       // A preview started from the parse cache has not loaded Mermaid's parser, which takes a
       // second or more: load it now rather than on the first edit.
       if (dev) warmMermaid();
-      if (!dev) collectGarbage();
+      else collectGarbage();
       return p;
     });
     pending = { key, version, portal: published };
