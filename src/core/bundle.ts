@@ -7,7 +7,7 @@ import { problem, pushAll, type Diagnostic, type RuleInfo } from './diagnostics.
 import { slugProblem } from './feature-md.ts';
 import { importThreatModel, isThreatModelText } from './importers/index.ts';
 import type { ItemFileName, Located } from './items.ts';
-import { locator, reviveLocated } from './located-positions.ts';
+import { locator, reviveItems } from './located-positions.ts';
 import { MAX_STORY_DEPTH, STORY_TIME_LIMIT_MS, type StoryScan, type Unreadable } from './markdown.ts';
 import { mermaidRules, parseDiagram, type DiagramRole, type ParseDiagramOptions } from './mermaid.ts';
 import type { Contract, Diagram, Sequence } from './model.ts';
@@ -181,7 +181,7 @@ export async function parseBundle(bundle: ScannedBundle, options: ParseOptions =
     pushAll(diagnostics, result.read);
     if (!result.parsed) continue;
     pushAll(diagnostics, result.parsed.diagnostics);
-    (parsed[key] as unknown[]) = reviveLocated(result.parsed.items);
+    (parsed[key] as unknown[]) = reviveItems(result.parsed.items);
   }
 
   for (const { name, result: pending } of contracts) {

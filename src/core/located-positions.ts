@@ -20,8 +20,21 @@ export interface Positions {
   places: number[];
 }
 
-/** A `Located` item as plain data: its `locate` function replaced by the places it answers. */
-export type FrozenLocated = Omit<Located<unknown>, 'locate'> & { positions: Positions };
+/**
+ * The items of one file as plain data, their `locate` functions replaced by one table of places
+ * for all of them: the paths any item was asked about, once each, and for each item the triples
+ * (the path's line in `paths`, line, column). Items of one file share most of their paths, and a
+ * few arrays of numbers cost far less to copy than an object or a string per item.
+ */
+export interface FrozenItems {
+  items: Array<Omit<Located<unknown>, 'locate'>>;
+  /** The paths, JSON-encoded (so without a line break), one per line. */
+  paths: string;
+  /** The triples of every item, one item after another. */
+  places: number[];
+  /** Where each item's triples start in `places`, and, last, where they end. */
+  starts: number[];
+}
 
 /**
  * The places each lookup made by `locator` and `reviveLocated` answers from: freezing what was
@@ -29,6 +42,9 @@ export type FrozenLocated = Omit<Located<unknown>, 'locate'> & { positions: Posi
  * up every field again.
  */
 const answersFrom = new WeakMap<(path: DocPath) => Place, Positions>();
+
+/** The frozen list and index each item of `reviveItems` came from, for the same reason. */
+const revivedFrom = new WeakMap<(path: DocPath) => Place, { frozen: FrozenItems; index: number }>();
 
 /** The places of a value's fields and of their list entries, as `locate` gives them. */
 export function positionsOf(value: unknown, locate: (path: DocPath) => Place): Positions {
@@ -67,15 +83,49 @@ export function locator(positions: Positions): (path: DocPath) => Place {
   return locate;
 }
 
-export function freezeLocated(list: readonly Located<unknown>[]): FrozenLocated[] {
-  return list.map(({ item, at, locate }) => ({ item, at, positions: positionsOf(item, locate) }));
+/** Freezes the items of one file. */
+export function freezeItems(list: readonly Located<unknown>[]): FrozenItems {
+  const items = list.map(({ item, at }) => ({ item, at }));
+  // Revived from one frozen list, in its order (a parse from the worker, going into the cache): its table as it is.
+  const first = list[0] && revivedFrom.get(list[0].locate);
+  if (first && first.frozen.items.length === list.length && list.every(({ locate }, i) => { const from = revivedFrom.get(locate); return from?.frozen === first.frozen && from.index === i; })) {
+    return { items, paths: first.frozen.paths, places: first.frozen.places, starts: first.frozen.starts };
+  }
+  const table = new Map<string, number>();
+  const places: number[] = [];
+  const starts: number[] = [];
+  for (const { item, locate } of list) {
+    starts.push(places.length);
+    const own = positionsOf(item, locate);
+    const paths = own.paths.split('\n');
+    paths.forEach((path, i) => {
+      let at = table.get(path);
+      if (at === undefined) table.set(path, (at = table.size));
+      places.push(at, own.places[2 * i]!, own.places[2 * i + 1]!);
+    });
+  }
+  starts.push(places.length);
+  return { items, paths: [...table.keys()].join('\n'), places, starts };
 }
 
-export function reviveLocated<T>(list: readonly FrozenLocated[]): Located<T>[] {
-  return list.map(({ item, at, positions }) => {
-    const inFile = locator(positions);
-    const locate = (path: DocPath) => ({ file: at.file, ...inFile(path) });
-    answersFrom.set(locate, positions);
+/** The items of a frozen list, each answering `locate` from the list's table. */
+export function reviveItems<T>(frozen: FrozenItems): Located<T>[] {
+  // Indexed on the first lookup: a file without references is never asked about.
+  let table: Map<string, number> | undefined;
+  const { places, starts } = frozen;
+  return frozen.items.map(({ item, at }, index) => {
+    const locate = (path: DocPath) => {
+      table ??= new Map(frozen.paths.split('\n').map((p, i) => [p, i]));
+      for (let n = path.length; n >= 0; n--) {
+        const wanted = table.get(JSON.stringify(path.slice(0, n)));
+        if (wanted === undefined) continue;
+        for (let t = starts[index]!; t < starts[index + 1]!; t += 3) {
+          if (places[t] === wanted) return { file: at.file, line: places[t + 1]!, column: places[t + 2]! };
+        }
+      }
+      return { file: at.file, line: 1, column: 1 };
+    };
+    revivedFrom.set(locate, { frozen, index });
     return { item: item as T, at, locate };
   });
 }

@@ -19,7 +19,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:f
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParsedBundle } from './bundle.ts';
-import { freezeLocated, locator, positionsOf, reviveLocated, type FrozenLocated, type Positions } from './located-positions.ts';
+import { freezeItems, locator, positionsOf, reviveItems, type FrozenItems, type Positions } from './located-positions.ts';
 import type { SizeLimits } from './read.ts';
 import type { ScannedBundle } from './scan.ts';
 
@@ -27,17 +27,26 @@ import type { ScannedBundle } from './scan.ts';
 const TIME_DEPENDENT = new Set(['mermaid/timeout', 'feature/story-unreadable']);
 
 
-/** A parsed bundle as stored: its `locate` functions replaced by the positions they answer. */
-type Frozen = Omit<ParsedBundle, 'locateMeta' | 'nfrs' | 'threats' | 'edgeCases'> & {
+/**
+ * A parsed bundle as stored: its `locate` functions replaced by the positions they answer, and its
+ * contracts without their documents, which are stored apart (see `Stored`).
+ */
+type Frozen = Omit<ParsedBundle, 'locateMeta' | 'nfrs' | 'threats' | 'edgeCases' | 'contracts'> & {
+  contracts: Array<{ contract: ParsedBundle['contracts'][number]['contract'] }>;
   metaPositions: Positions;
-  nfrs: FrozenLocated[];
-  threats: FrozenLocated[];
-  edgeCases: FrozenLocated[];
+  nfrs: FrozenItems;
+  threats: FrozenItems;
+  edgeCases: FrozenItems;
 };
 
 interface Stored {
   /** The frozen bundle, serialised: each read gives a fresh copy that linking may change. */
   bundle: Buffer;
+  /**
+   * Its contracts' documents, serialised apart and read only when asked for: a check links the
+   * operations the contracts declare and never looks at the documents, a sixth of a bundle.
+   */
+  documents: Buffer;
   /** Files read from outside the bundle's file list (a contract's `$ref` into a nested folder), with their digests. */
   outside: Array<[abs: string, digest: string]>;
 }
@@ -64,18 +73,18 @@ export interface ParseCache {
 }
 
 /** The pack's layout; a pack of another layout reads as no cache. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * A pack: the length of its header (4 bytes, little-endian), the header (V8-serialised: the
- * layout, each entry's key, outside files and length, each value's key and length), then the bytes
- * of the entries and of the values, one after another. The bytes go to disk and come back as they
+ * layout, each entry's key, outside files and lengths, each value's key and length), then the
+ * bytes of the entries (each bundle, then its documents) and of the values, one after another. The bytes go to disk and come back as they
  * are: writing gathers the buffers, reading makes views into the file's buffer, and neither copies
  * the whole pack through V8's serialiser (a live preview writes it while edits come).
  */
 interface PackHeader {
   format: number;
-  entries: Array<[key: string, outside: Stored['outside'], length: number]>;
+  entries: Array<[key: string, outside: Stored['outside'], length: number, documentsLength: number]>;
   values: Array<[key: string, length: number]>;
 }
 
@@ -90,7 +99,7 @@ export function readPack(bytes: Buffer): { entries: Map<string, Stored>; values:
     offset += length;
     return bytes.subarray(offset - length, offset);
   };
-  const entries = new Map(header.entries.map(([key, outside, length]) => [key, { bundle: take(length), outside }]));
+  const entries = new Map(header.entries.map(([key, outside, length, documentsLength]) => [key, { bundle: take(length), documents: take(documentsLength), outside }]));
   const values = new Map(header.values.map(([key, length]) => [key, take(length)]));
   return { entries, values };
 }
@@ -99,12 +108,12 @@ export function readPack(bytes: Buffer): { entries: Map<string, Stored>; values:
 async function writePack(file: string, entries: ReadonlyMap<string, Stored>, values: ReadonlyMap<string, Buffer>): Promise<void> {
   const header = serialize({
     format: FORMAT,
-    entries: [...entries].map(([key, { outside, bundle }]) => [key, outside, bundle.length]),
+    entries: [...entries].map(([key, { outside, bundle, documents }]) => [key, outside, bundle.length, documents.length]),
     values: [...values].map(([key, value]) => [key, value.length]),
   } satisfies PackHeader);
   const headerLength = Buffer.alloc(4);
   headerLength.writeUInt32LE(header.length);
-  const parts = [headerLength, header, ...[...entries.values()].map((stored) => stored.bundle), ...values.values()];
+  const parts = [headerLength, header, ...[...entries.values()].flatMap((stored) => [stored.bundle, stored.documents]), ...values.values()];
   const handle = await open(file, 'w');
   try {
     // A few hundred buffers per call: the system takes a limited number at once.
@@ -148,11 +157,15 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
       }
       stats.hits++;
       used.set(key, stored);
-      return revive(deserialize(stored.bundle) as Frozen);
+      return revive(deserialize(stored.bundle) as Frozen, stored.documents);
     },
     async set(key, bundle) {
       if (dependsOnSpeed(bundle)) return;
-      const stored = { bundle: serialize(freeze(bundle)), outside: await outsideFiles(bundle) };
+      const stored = {
+        bundle: serialize(freeze(bundle)),
+        documents: serialize(bundle.contracts.map(({ document }) => document)),
+        outside: await outsideFiles(bundle),
+      };
       entries.set(key, stored);
       used.set(key, stored);
       stores++;
@@ -290,13 +303,35 @@ async function outsideUnchanged(outside: Stored['outside']): Promise<boolean> {
 const fileDigest = (abs: string) => readFile(abs).then(digest, () => 'missing');
 
 function freeze(bundle: ParsedBundle): Frozen {
-  const { locateMeta, nfrs, threats, edgeCases, ...rest } = bundle;
-  return { ...rest, metaPositions: positionsOf(bundle.meta, locateMeta), nfrs: freezeLocated(nfrs), threats: freezeLocated(threats), edgeCases: freezeLocated(edgeCases) };
+  const { locateMeta, nfrs, threats, edgeCases, contracts, ...rest } = bundle;
+  return {
+    ...rest,
+    contracts: contracts.map(({ contract }) => ({ contract })),
+    metaPositions: positionsOf(bundle.meta, locateMeta),
+    nfrs: freezeItems(nfrs),
+    threats: freezeItems(threats),
+    edgeCases: freezeItems(edgeCases),
+  };
 }
 
-function revive(frozen: Frozen): ParsedBundle {
-  const { metaPositions, nfrs, threats, edgeCases, ...rest } = frozen;
-  return { ...rest, locateMeta: locator(metaPositions), nfrs: reviveLocated(nfrs), threats: reviveLocated(threats), edgeCases: reviveLocated(edgeCases) } as ParsedBundle;
+/** The bundle again, each contract's document read from `documents` when it is first asked for. */
+function revive(frozen: Frozen, documents: Buffer): ParsedBundle {
+  const { metaPositions, nfrs, threats, edgeCases, contracts, ...rest } = frozen;
+  let read: Array<Record<string, unknown>> | undefined;
+  return {
+    ...rest,
+    contracts: contracts.map(({ contract }, i) => ({
+      contract,
+      get document() {
+        read ??= deserialize(documents) as Array<Record<string, unknown>>;
+        return read[i]!;
+      },
+    })),
+    locateMeta: locator(metaPositions),
+    nfrs: reviveItems(nfrs),
+    threats: reviveItems(threats),
+    edgeCases: reviveItems(edgeCases),
+  } as ParsedBundle;
 }
 
 /**

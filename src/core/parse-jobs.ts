@@ -8,7 +8,7 @@ import type { DiagramFacts, DiagramSvg } from './diagram-svg.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { parseFeatureMd } from './feature-md.ts';
 import { parseItemFile, type ItemFileName } from './items.ts';
-import { freezeLocated, positionsOf, type FrozenLocated, type Positions } from './located-positions.ts';
+import { freezeItems, positionsOf, type FrozenItems, type Positions } from './located-positions.ts';
 import { renderStory, scanStory, type RenderedStory, type StoryScan } from './markdown.ts';
 import type { FeatureFrontmatter } from './schemas/feature.ts';
 import { parseContract, type ContractContext, type ContractResult } from './openapi.ts';
@@ -68,7 +68,7 @@ export interface FeatureResult {
 /** An item file's reading problems, then, when it could be read, its items and their problems. */
 export interface ItemFileResult {
   read: Diagnostic[];
-  parsed?: { items: FrozenLocated[]; diagnostics: Diagnostic[] };
+  parsed?: { items: FrozenItems; diagnostics: Diagnostic[] };
 }
 
 export type JobResult<J extends ParseJob> = J extends FeatureJob ? FeatureResult : J extends StoryJob ? RenderedStory : J extends ItemFileJob ? ItemFileResult : J extends DrawJob ? DiagramSvg | string : ContractResult;
@@ -92,5 +92,5 @@ export async function runParseJob<J extends ParseJob>(job: J): Promise<JobResult
   const read = await readText(abs, file, limit);
   if (read.text === undefined) return { read: read.diagnostics } as JobResult<J>;
   const { items, diagnostics } = parseItemFile(name, read.text, file);
-  return { read: read.diagnostics, parsed: { items: freezeLocated(items), diagnostics } } as JobResult<J>;
+  return { read: read.diagnostics, parsed: { items: freezeItems(items), diagnostics } } as JobResult<J>;
 }

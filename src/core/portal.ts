@@ -33,7 +33,8 @@ export interface LoadOptions {
   memo?: LinkMemo<LinkedBundle, Published> | undefined;
   /**
    * Only the diagnostics are wanted (`specport check`): every check runs, stories' links included,
-   * but stories are not rendered (each feature's `storyHtml` is empty) and no git history is read.
+   * but stories are not rendered (each feature's `storyHtml` is empty), no git history is read and
+   * no API document is published (`documents` is empty).
    */
   checkOnly?: boolean;
 }
@@ -79,7 +80,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const linked = await link(parsed, { weights: config.completeness.weights, base: options.base ?? '/', cache, memo: options.memo, offThread, render: !options.checkOnly });
   await cache?.save();
   const documents = new Map<string, Record<string, unknown>>();
-  for (const bundle of parsed) {
+  for (const bundle of options.checkOnly ? [] : parsed) {
     for (const { contract, document } of bundle.contracts) documents.set(`${bundle.slug}/${contract.publicName}`, document);
   }
   const features = linked.features.sort((a, b) => a.meta.title.localeCompare(b.meta.title));

@@ -3,7 +3,7 @@
  * answer every lookup linking makes exactly as the YAML document it came from.
  */
 import { describe, expect, it } from 'vitest';
-import { freezeLocated, locator, positionsOf, reviveLocated } from '../../src/core/located-positions.ts';
+import { freezeItems, locator, positionsOf, reviveItems } from '../../src/core/located-positions.ts';
 import { parseYaml, type DocPath } from '../../src/core/yaml.ts';
 
 const TEXT = [
@@ -36,9 +36,34 @@ describe('positions', () => {
 
   it('survives a copy through structured clone, as from the worker or the cache, file and all', () => {
     const items = [{ item: yaml.value, at: { file: 'a/nfr.yaml', line: 1 }, locate: (path: DocPath) => ({ file: 'a/nfr.yaml', ...yaml.locate(path) }) }];
-    const [revived] = reviveLocated(structuredClone(freezeLocated(items)));
+    const [revived] = reviveItems(structuredClone(freezeItems(items)));
     expect(revived!.locate(['applies_to', 0])).toEqual({ file: 'a/nfr.yaml', line: 4, column: 5 });
-    // Freezing what was revived gives back the same places without looking them up again.
-    expect(freezeLocated([revived!])[0]!.positions).toEqual(freezeLocated(items)[0]!.positions);
+    // Freezing what was revived gives back the same table without looking every place up again.
+    expect(freezeItems([revived!])).toEqual(freezeItems(items));
+  });
+
+  const LIST = ['nfrs:', '  - id: A', '    applies_to: [op:a, op:b, op:c]', '  - id: B', '    applies_to: [op:d]', '    extra: 1'].join('\n');
+  const list = parseYaml(LIST, 'nfr.yaml');
+  const listed = (list.value as { nfrs: unknown[] }).nfrs.map((item, i) => ({
+    item, at: { file: 'b/nfr.yaml', line: list.locate(['nfrs', i]).line }, locate: (path: DocPath) => ({ file: 'b/nfr.yaml', ...list.locate(['nfrs', i, ...path]) }),
+  }));
+
+  it('shares one table of paths between the items of a file, each answering only its own places', () => {
+    const frozen = freezeItems(listed);
+    expect(frozen.paths.split('\n')).toEqual(['[]', '["id"]', '["applies_to"]', '["applies_to",0]', '["applies_to",1]', '["applies_to",2]', '["extra"]']);
+    const [a, b] = reviveItems(structuredClone(frozen));
+    expect(a!.locate(['applies_to', 2])).toEqual({ file: 'b/nfr.yaml', ...list.locate(['nfrs', 0, 'applies_to', 2]) });
+    expect(b!.locate(['applies_to', 0])).toEqual({ file: 'b/nfr.yaml', ...list.locate(['nfrs', 1, 'applies_to', 0]) });
+    // B has no third entry and A no `extra`, though the other item recorded that path: each falls back to its own parent.
+    expect(b!.locate(['applies_to', 2])).toEqual({ file: 'b/nfr.yaml', ...list.locate(['nfrs', 1, 'applies_to']) });
+    expect(a!.locate(['extra'])).toEqual({ file: 'b/nfr.yaml', ...list.locate(['nfrs', 0]) });
+  });
+
+  it('builds a new table when revived items are frozen in another order or mixed with others', () => {
+    const [a, b] = reviveItems(freezeItems(listed));
+    const swapped = reviveItems(structuredClone(freezeItems([b!, a!])));
+    expect(swapped.map((x) => x.item)).toEqual([listed[1]!.item, listed[0]!.item]);
+    expect(swapped[0]!.locate(['applies_to', 0])).toEqual({ file: 'b/nfr.yaml', ...list.locate(['nfrs', 1, 'applies_to', 0]) });
+    expect(swapped[1]!.locate(['applies_to', 1])).toEqual({ file: 'b/nfr.yaml', ...list.locate(['nfrs', 0, 'applies_to', 1]) });
   });
 });

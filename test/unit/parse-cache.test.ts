@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseBundle } from '../../src/core/bundle.ts';
+import { parseBundle, type ParsedBundle } from '../../src/core/bundle.ts';
 import { closeMermaid } from '../../src/core/mermaid.ts';
 import type { Portal } from '../../src/core/model.ts';
 import { bundleKey, codeDigest, openParseCache, parseCacheDir } from '../../src/core/parse-cache.ts';
@@ -83,6 +83,38 @@ describe('the cache itself', () => {
     const key = await bundleKey(bundle!, SIZE_LIMITS, await codeDigest());
     await cache.set(key, parsed);
     expect(await cache.get(key)).toBeUndefined();
+  }, 60_000);
+
+  it('hands back each contract with its document as parsed, read from the pack only when asked for', async () => {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    const bundles = (await scan([root])).bundles;
+    const code = await codeDigest();
+    const dir = await temp();
+    const cache = await openParseCache(dir, [root]);
+    const fresh = new Map<string, ParsedBundle>();
+    for (const bundle of bundles) {
+      const key = await bundleKey(bundle, SIZE_LIMITS, code);
+      fresh.set(key, await parseBundle(bundle, {}));
+      await cache.set(key, fresh.get(key)!);
+    }
+    await cache.save();
+    const reopened = await openParseCache(dir, [root]);
+    let contracts = 0;
+    for (const [key, parsed] of fresh) {
+      const cached = (await reopened.get(key))!;
+      for (const [i, { contract, document }] of parsed.contracts.entries()) {
+        const back = cached.contracts[i]!;
+        expect(Object.getOwnPropertyDescriptor(back, 'document')?.get).toBeTypeOf('function');
+        expect(back.contract).toEqual(contract);
+        expect(back.document).toEqual(document);
+        // Each read is a copy of its own: what one load changes, the next does not see.
+        expect(back.document).toBe(back.document);
+        expect((await reopened.get(key))!.contracts[i]!.document).not.toBe(back.document);
+        contracts++;
+      }
+    }
+    expect(contracts).toBeGreaterThan(0);
   }, 60_000);
 
   it('keys a bundle by its bytes, its place and the size limits', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, type ParsedBundle } from '../../src/core/bundle.ts';
 import { link } from '../../src/core/link.ts';
-import { freezeLocated, positionsOf } from '../../src/core/located-positions.ts';
+import { freezeItems, positionsOf } from '../../src/core/located-positions.ts';
 import { STORY_TIME_LIMIT_MS } from '../../src/core/markdown.ts';
 import { runParseJob, type FeatureJob } from '../../src/core/parse-jobs.ts';
 import { runOffThread } from '../../src/core/parse-pool.ts';
@@ -48,9 +48,9 @@ function plain(bundle: ParsedBundle) {
     ...rest,
     metaPositions: positionsOf(rest.meta, locateMeta),
     diagnostics: diagnostics.map((d) => (d.message === 'The document nests too deeply to be read.' ? { ...d, column: 0 } : d)),
-    nfrs: freezeLocated(nfrs),
-    threats: freezeLocated(threats),
-    edgeCases: freezeLocated(edgeCases),
+    nfrs: freezeItems(nfrs),
+    threats: freezeItems(threats),
+    edgeCases: freezeItems(edgeCases),
   };
 }
 

@@ -227,6 +227,7 @@ describe('a check-only load (specport check)', () => {
     expect(checked.permalinks).toEqual(full.permalinks);
     expect(checked.features.every((f) => f.storyHtml === '' && f.storyHeadings.length === 0 && f.provenance === undefined)).toBe(true);
     expect(checked.recentChanges).toBeUndefined();
+    expect(checked.documents.size).toBe(0);
     expect(full.features.some((f) => f.storyHtml.length > 0)).toBe(true);
   });
 
