@@ -63,6 +63,13 @@ afterAll(async () => {
 });
 
 describe('npm run dev', () => {
+  it("serves pages for reading specs, without Astro's toolbar or its source annotations on every element", async () => {
+    const html = await poll('/features/orders/', (body) => body.includes('<h1'));
+    expect(html).toContain('<h1');
+    expect(html).not.toContain('data-astro-source-file');
+    expect(html).not.toContain('dev-toolbar');
+  }, 90_000);
+
   it('shows an edit to nfr.yaml without a restart', async () => {
     const file = path.join(content, 'shop/orders/nfr.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('Creating an order is fast.', 'Creating an order is very fast.'));
