@@ -69,6 +69,10 @@ interface Claim {
   at: SourceRef;
   /** How the diagnostics name it: `the entity "Cart"`. */
   name: string;
+  /** Its place in the order claims are served in, as one string (`orderOf`), once asked for. */
+  order?: string;
+  /** Its candidates and aliases as compared (`fold`), once asked for. */
+  folded?: { candidates: string[]; aliases: string[] };
 }
 
 const RANK: Record<PermalinkKind, number> = { nfr: 0, threat: 0, edge: 0, feature: 1, op: 2, entity: 3 };
@@ -112,16 +116,15 @@ export function buildPermalinks(
     });
   }
 
-  // Rank first; then a name that is its own link before one made URL-safe into the same link.
-  const verbatim = (c: Claim) => (c.permalink.ref.endsWith(`:${c.candidates[0]}`) ? 0 : 1);
-  claims.sort((a, b) =>
-    a.rank - b.rank || compare(a.candidates[0]!, b.candidates[0]!) || verbatim(a) - verbatim(b) || compare(a.permalink.ref, b.permalink.ref) || compare(a.permalink.feature ?? '', b.permalink.feature ?? ''));
+  claims.sort((a, b) => compare(orderOf(a), orderOf(b)));
   const taken = new Map<string, Claim>();
   const assigned: Array<{ claim: Claim; id: string }> = [];
   for (const claim of claims) {
-    const id = claim.candidates.find((c) => !taken.has(fold(c))) ?? numbered(claim.candidates.at(-1)!, taken);
-    const first = taken.get(fold(claim.candidates[0]!));
-    taken.set(fold(id), claim);
+    const folded = foldedOf(claim).candidates;
+    const free = folded.findIndex((c) => !taken.has(c));
+    const id = free >= 0 ? claim.candidates[free]! : numbered(claim.candidates.at(-1)!, taken);
+    const first = taken.get(folded[0]!);
+    taken.set(free >= 0 ? folded[free]! : fold(id), claim);
     assigned.push({ claim, id });
     // Two items with one ID are already errors (`ids/duplicate`, `ids/case-collision`); say it once.
     // An entity named like a feature (`Cart` and `cart`) is expected, and it has its own page: no warning.
@@ -130,7 +133,8 @@ export function buildPermalinks(
   }
 
   const permalinks = assigned.map(({ claim, id }): Permalink => {
-    const aliases = claim.aliases.filter((alias) => alias !== id && !taken.has(fold(alias)));
+    const folded = foldedOf(claim).aliases;
+    const aliases = claim.aliases.filter((alias, i) => alias !== id && !taken.has(folded[i]!));
     for (const alias of aliases) taken.set(fold(alias), claim);
     const last = keep ? made.get(claim) : undefined;
     if (last && last.id === id && last.aliases.length === aliases.length && last.aliases.every((a, i) => a === aliases[i])) return last;
@@ -194,6 +198,30 @@ function claimsOf(feature: Feature, opCount: ReadonlyMap<string, number>, keep: 
 }
 
 const keptClaims = new WeakMap<Feature, { claims: Claim[]; unique: boolean[] }>();
+
+/**
+ * The order claims are served in, as one string compared in code-point order: rank first; then
+ * the first candidate, a name that is its own link before one made URL-safe into the same link,
+ * the reference and the feature. The parts are joined by two NULs, and a NUL within a part (an
+ * operationId can hold `\u0000`) is written NUL, U+0001, so that comparing the strings compares
+ * the parts in turn: a part that is a prefix of another sorts first, as it does on its own.
+ * Kept on the claim: a live preview keeps the claims of unchanged features, and sorting tens of
+ * thousands of them compared their parts one by one, building a string for each comparison.
+ */
+const orderPart = (part: string | number) => (typeof part === 'string' && part.includes('\0') ? part.replaceAll('\0', '\0\u0001') : String(part));
+
+/** A claim's candidates and aliases as compared, kept on the claim for the same reason as its order. */
+function foldedOf(claim: Claim): NonNullable<Claim['folded']> {
+  return (claim.folded ??= { candidates: claim.candidates.map(fold), aliases: claim.aliases.map(fold) });
+}
+
+function orderOf(claim: Claim): string {
+  if (claim.order === undefined) {
+    const verbatim = claim.permalink.ref.endsWith(`:${claim.candidates[0]}`) ? 0 : 1;
+    claim.order = [claim.rank, claim.candidates[0]!, verbatim, claim.permalink.ref, claim.permalink.feature ?? ''].map(orderPart).join('\0\0');
+  }
+  return claim.order;
+}
 /** The permanent link last made of each claim, reused while its ID and aliases are the same. */
 const made = new WeakMap<Claim, Permalink>();
 

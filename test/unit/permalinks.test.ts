@@ -170,6 +170,20 @@ describe('collisions between kinds', () => {
         ]);
   });
 
+  it('come out the same whatever the order of the bundles, for operationIds that hold NUL or other control characters too', () => {
+    const features = [
+      feature('a', { ops: ['x', 'x\u0000', 'x\u0000y', 'x-y', 'x\u0001'] }),
+      feature('b', { ops: ['x\u0000', 'x', 'x-y\u0000'], entities: ['x', 'X\u0000'] }),
+      feature('x', { nfrs: ['X-NFR-01'] }),
+    ];
+    const forward = links(features);
+    const backward = links([...features].reverse());
+    expect(backward.permalinks.map((p) => [p.ref, p.feature, p.id, p.aliases]).sort()).toEqual(forward.permalinks.map((p) => [p.ref, p.feature, p.id, p.aliases]).sort());
+    expect(backward.diagnostics).toEqual(forward.diagnostics);
+    const taken = forward.permalinks.flatMap((p) => [p.id, ...p.aliases].map((id) => id.toLowerCase()));
+    expect(new Set(taken).size).toBe(taken.length);
+  });
+
   it('number a link as the last resort, when even the qualified form is taken', () => {
     // The feature "entity" owns /ref/entity/…-like paths through its qualified operations.
     const { permalinks } = links([feature('entity', { ops: ['Cart'] }), feature('cart', { entities: ['Cart'], ops: ['entity'] })]);
