@@ -65,7 +65,7 @@ export default defineConfig({
         // outrank the item whose own ID or name was typed (each would add a title-sized boost).
         ranking: { metaWeights: { feature: 0, kind: 0 } },
       },
-      routeMiddleware: './src/lib/sidebar.ts',
+      routeMiddleware: ['./src/lib/sidebar.ts', './src/lib/live-version.ts'],
       sidebar: [
         { label: 'Portal', items: [{ label: 'Home', link: '/' }] },
         {

@@ -8,25 +8,29 @@
  * the whole store whenever one entry changes, which takes seconds at that size. So the loaders
  * keep only small stubs in the store and publish the model here; the pages read it through
  * `getFeatures`, `getPermalinks`, `getCatalog` and `getContracts`. In the dev server `livePreview`
- * (the integration) reloads the browser as soon as a new model is published; after a build's pages
+ * (the integration) updates the open pages as soon as a new model is published; after a build's pages
  * are written, the ref-page integration writes the permanent links from the same model.
  *
  * The loaders, the integrations and the pages are loaded as separate module instances, so the one
  * shared place is a property of `globalThis`.
  */
 import type { AstroIntegration } from 'astro';
+import { fileURLToPath } from 'node:url';
+import { LIVE_UPDATED_EVENT, LIVE_VERSION_PATH } from './live-names.ts';
 import { diagramSvg, drawingKey, drawingOf, type DiagramSvg } from '../core/diagram-svg.ts';
 import type { Drawings } from '../core/drawings.ts';
 import type { Diagram, Portal } from '../core/model.ts';
 
 interface Live {
   portal?: Portal;
-  /** Clears the server's cached routes and reloads every open page; set by the integration. */
+  /** Clears the server's cached routes and updates every open page; set by the integration. */
   reload?: () => void;
   /** In a build: starts each bundle diagram's drawing on the parse worker (`core/drawings.ts`). */
   startDrawings?: (() => Drawings) | undefined;
   /** The drawings, once the first page has asked for one. */
   drawings?: Drawings | undefined;
+  /** How many models were published: a page rendered from an earlier one is out of date. */
+  version?: number;
 }
 
 const live = ((globalThis as { [key: symbol]: Live })[Symbol.for('specport.live-portal')] ??= {});
@@ -49,6 +53,7 @@ export function pagePortal(): Portal {
  */
 export function publishLivePortal(portal: Portal, startDrawings?: () => Drawings): void {
   live.portal = portal;
+  live.version = (live.version ?? 0) + 1;
   live.startDrawings = startDrawings;
   live.drawings = undefined;
   live.reload?.();
@@ -67,16 +72,27 @@ export async function drawnDiagram(diagram: Diagram): Promise<DiagramSvg | undef
   return typeof drawn === 'string' ? undefined : drawn;
 }
 
-/** Lets the loaders reload the dev server's pages when they publish a new model. */
+/** The version of the model the pages render now (live-version.ts puts it in each page of the dev server). */
+export const liveVersion = () => live.version ?? 0;
+
+/** Lets the loaders update the dev server's open pages when they publish a new model. */
 export const livePreview = (): AstroIntegration => ({
   name: 'specport-live-preview',
   hooks: {
+    'astro:config:setup': ({ command, injectScript, injectRoute }) => {
+      if (command !== 'dev') return;
+      // Each page's side of it (src/scripts/live-update.ts): a feature page takes its new body in
+      // place, any other page reloads.
+      injectScript('page', `import ${JSON.stringify(fileURLToPath(new URL('../scripts/live-update.ts', import.meta.url)))};`);
+      // And the version of the model, for a page that missed the news of an edit.
+      injectRoute({ pattern: `/${LIVE_VERSION_PATH}`, entrypoint: fileURLToPath(new URL('./live-version-endpoint.ts', import.meta.url)) });
+    },
     'astro:server:setup': ({ server }) => {
       live.reload = () => {
-        // What Astro itself sends when its content store changes: the server forgets the pages'
-        // static paths, and every open page reloads.
+        // What Astro itself sends when its content store changes, the server forgetting the pages'
+        // static paths; then the open pages are told to show the new model.
         for (const name of ['ssr', 'prerender']) server.environments[name]?.hot.send('astro:content-changed', {});
-        server.environments.client.hot.send({ type: 'full-reload', path: '*' });
+        server.environments.client.hot.send(LIVE_UPDATED_EVENT, {});
       };
     },
   },

@@ -242,7 +242,7 @@ describe(`reading the portal under ${BASE} in Chromium`, () => {
 });
 
 describe(`npm run dev with base ${BASE}`, () => {
-  it('answers a permanent link below the base, as the built site does', async () => {
+  it('answers a permanent link below the base, as the built site does, and the live preview\'s version there', async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
         const { port: free } = probe.address() as { port: number };
@@ -267,6 +267,10 @@ describe(`npm run dev with base ${BASE}`, () => {
       }
       expect(response?.status).toBe(200);
       expect(await response!.text()).toContain(`location.replace(${JSON.stringify(nfr.href)})`);
+      // What an open page asks to learn whether it missed an edit, below the base too.
+      const version = await fetch(`http://127.0.0.1:${port}${BASE}__specport/live-version.txt`);
+      expect(version.status).toBe(200);
+      expect(await version.text()).toMatch(/^[1-9][0-9]*$/);
     } finally {
       dev.kill();
     }

@@ -90,18 +90,78 @@ describe('npm run dev', () => {
     expect(other).not.toContain(banner);
   }, 90_000);
 
-  it('reloads an open page by itself once its bundle changes', async () => {
+  it('updates an open feature page in place once its bundle changes, and the page keeps working', async () => {
     const browser = await launch();
     try {
       const { page, consoleErrors } = await watchedPage(browser, origin);
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
       await page.goto(`${origin}/features/billing/`);
       await expect(page.locator('h1').first().textContent()).resolves.toBe('Billing');
+      // Set on this document: a reload would lose it.
+      await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
       // An NFR, not the title: the collections hold only titles in dev, so no change of theirs reloads the page.
       const file = path.join(content, 'billing/nfr.yaml');
       await writeFile(file, (await readFile(file, 'utf8')).replace('Rate-limit charges per customer.', 'Rate-limit charges per customer, edited live.'));
-      // No navigation here: the server tells the page to reload.
+      // No navigation here: the server tells the page to update.
       await page.waitForFunction(() => document.body.textContent?.includes('edited live'), null, { timeout: 30_000 });
+      await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
+      // The new body's controls work: a copy button copies its NFR's permanent link.
+      const button = page.locator('[data-copy-link*="/ref/BIL-NFR-"]').first();
+      await button.click();
+      await expect.poll(() => button.getAttribute('data-copied')).toBe('true');
+      await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ref\/BIL-NFR-\d+\/$/);
+
+      // A diagram Mermaid draws in the browser, added by an edit, is drawn in the updated page.
+      const story = path.join(content, 'billing/feature.md');
+      await writeFile(story, `${await readFile(story, 'utf8')}\n\n\`\`\`mermaid\npie title Charges by method\n  "Card" : 80\n  "Invoice" : 20\n\`\`\`\n`);
+      await page.waitForSelector('pre.mermaid svg', { timeout: 60_000 });
+      await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
       expect(consoleErrors.filter((e) => !/WebSocket|vite/i.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('brings a page that missed the news of an edit up to date as soon as its script runs', async () => {
+    const browser = await launch();
+    try {
+      const { page } = await watchedPage(browser, origin);
+      // The page hears nothing from the server, and its live-update script waits until the edit is linked.
+      await page.routeWebSocket(/.*/, () => {});
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await page.route(/live-update\.ts/, async (route) => {
+        await released;
+        await route.continue();
+      });
+      // Not until DOMContentLoaded: that waits for the module scripts, the held one among them.
+      await page.goto(`${origin}/features/billing/`, { waitUntil: 'commit' });
+      await page.waitForSelector('meta[name="specport-live-version"]', { state: 'attached' });
+      await page.waitForSelector('h1');
+      await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
+      const rendered = await page.locator('meta[name="specport-live-version"]').getAttribute('content');
+      expect(Number(rendered)).toBeGreaterThan(0);
+      const file = path.join(content, 'billing/edge-cases.yaml');
+      await writeFile(file, `${await readFile(file, 'utf8')}\n# edited while the page was loading\n`.replace(/scenario: (.*)/, 'scenario: $1 (caught up)'));
+      await poll('/__specport/live-version.txt', (body, status) => status === 200 && body !== rendered);
+      release();
+      await page.waitForFunction(() => document.body.textContent?.includes('(caught up)'), null, { timeout: 30_000 });
+      await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
+      expect(await page.locator('meta[name="specport-live-version"]').getAttribute('content')).not.toBe(rendered);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('reloads an open page that is not a feature page once the content changes', async () => {
+    const browser = await launch();
+    try {
+      const { page } = await watchedPage(browser, origin);
+      await page.goto(`${origin}/registers/nfrs/`);
+      await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
+      const file = path.join(content, 'billing/nfr.yaml');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('Rate-limit charges per customer', 'Throttle charges per customer'));
+      await page.waitForFunction(() => document.body.textContent?.includes('Throttle charges') && !(window as { specportMarker?: string }).specportMarker, null, { timeout: 30_000 });
     } finally {
       await browser.close();
     }
