@@ -47,6 +47,8 @@ function runInlineScripts(body: HTMLElement): void {
   }
 }
 
+const sidebarGroups = () => [...document.querySelectorAll<HTMLDetailsElement>('#starlight__sidebar details')];
+
 /** Shows the new version of this page: in place when both versions allow it, else by reloading. */
 async function update(): Promise<void> {
   if (!document.querySelector(SWAPPABLE)) return location.reload();
@@ -54,15 +56,20 @@ async function update(): Promise<void> {
   if (!response.ok) return location.reload();
   const next = new DOMParser().parseFromString(await response.text(), 'text/html');
   if (!next.querySelector(SWAPPABLE) || !hasEverything(next)) return location.reload();
-  const sidebar = document.getElementById('starlight__sidebar')?.scrollTop;
+  // The sidebar as the reader left it: its scroll and which groups are open.
+  const scroll = document.getElementById('starlight__sidebar')?.scrollTop;
+  const open = sidebarGroups().map((group) => group.open);
   document.title = next.title;
   const version = next.querySelector<HTMLMetaElement>(`meta[name="${LIVE_VERSION_META}"]`)?.content;
   if (version !== undefined) versionMeta()?.setAttribute('content', version);
   const body = document.adoptNode(next.body);
   document.body.replaceWith(body);
-  const nextSidebar = document.getElementById('starlight__sidebar');
-  if (nextSidebar && sidebar !== undefined) nextSidebar.scrollTop = sidebar;
   runInlineScripts(body);
+  // After Starlight's own scripts, which restore the sidebar as it was when the page loaded.
+  const groups = sidebarGroups();
+  if (groups.length === open.length) groups.forEach((group, i) => (group.open = open[i]!));
+  const sidebar = document.getElementById('starlight__sidebar');
+  if (sidebar && scroll !== undefined) sidebar.scrollTop = scroll;
   document.dispatchEvent(new Event('astro:after-swap'));
 }
 

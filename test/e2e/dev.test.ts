@@ -99,12 +99,23 @@ describe('npm run dev', () => {
       await expect(page.locator('h1').first().textContent()).resolves.toBe('Billing');
       // Set on this document: a reload would lose it.
       await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
+      // The reader folds a sidebar group; the update keeps it folded.
+      const groups = () => page.evaluate(() => [...document.querySelectorAll<HTMLDetailsElement>('#starlight__sidebar details')].map((d) => d.open));
+      const before = await groups();
+      expect(before.length).toBeGreaterThan(0);
+      await page.evaluate(() => {
+        const first = document.querySelector<HTMLDetailsElement>('#starlight__sidebar details')!;
+        first.open = !first.open;
+      });
+      const folded = [!before[0], ...before.slice(1)];
+      expect(await groups()).toEqual(folded);
       // An NFR, not the title: the collections hold only titles in dev, so no change of theirs reloads the page.
       const file = path.join(content, 'billing/nfr.yaml');
       await writeFile(file, (await readFile(file, 'utf8')).replace('Rate-limit charges per customer.', 'Rate-limit charges per customer, edited live.'));
       // No navigation here: the server tells the page to update.
       await page.waitForFunction(() => document.body.textContent?.includes('edited live'), null, { timeout: 30_000 });
       await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
+      expect(await groups()).toEqual(folded);
       // The new body's controls work: a copy button copies its NFR's permanent link.
       const button = page.locator('[data-copy-link*="/ref/BIL-NFR-"]').first();
       await button.click();
