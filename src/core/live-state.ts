@@ -48,6 +48,11 @@ export class LiveState {
   /** The parse cache's next write to disk, put off while edits come. */
   #saving: NodeJS.Timeout | undefined;
 
+  /** How many changes were reported so far: a task begun before an edit can tell that one came. */
+  get changes(): number {
+    return this.#changes;
+  }
+
   /**
    * A file was added, changed or removed (or a folder, for `add` and `unlink`): the bundles that
    * hold it or lie under it need a new key and a new parse. A contract reads only files under its
