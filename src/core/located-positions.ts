@@ -37,9 +37,8 @@ export interface FrozenItems {
 }
 
 /**
- * The places each lookup made by `locator` and `reviveLocated` answers from: freezing what was
- * revived (a parse from the worker, stored in the cache) gives back those places without looking
- * up every field again.
+ * The places each lookup made by `locator` answers from: freezing what was revived (a parse from
+ * the worker, stored in the cache) gives back those places without looking up every field again.
  */
 const answersFrom = new WeakMap<(path: DocPath) => Place, Positions>();
 
@@ -87,9 +86,9 @@ export function locator(positions: Positions): (path: DocPath) => Place {
 export function freezeItems(list: readonly Located<unknown>[]): FrozenItems {
   const items = list.map(({ item, at }) => ({ item, at }));
   // Revived from one frozen list, in its order (a parse from the worker, going into the cache): its table as it is.
-  const first = list[0] && revivedFrom.get(list[0].locate);
-  if (first && first.frozen.items.length === list.length && list.every(({ locate }, i) => { const from = revivedFrom.get(locate); return from?.frozen === first.frozen && from.index === i; })) {
-    return { items, paths: first.frozen.paths, places: first.frozen.places, starts: first.frozen.starts };
+  const whole = list[0] && revivedFrom.get(list[0].locate)?.frozen;
+  if (whole && whole.items.length === list.length && list.every(({ locate }, i) => revivedFrom.get(locate)?.frozen === whole && revivedFrom.get(locate)?.index === i)) {
+    return { items, paths: whole.paths, places: whole.places, starts: whole.starts };
   }
   const table = new Map<string, number>();
   const places: number[] = [];

@@ -199,6 +199,11 @@ function claimsOf(feature: Feature, opCount: ReadonlyMap<string, number>, keep: 
 
 const keptClaims = new WeakMap<Feature, { claims: Claim[]; unique: boolean[] }>();
 
+/** A claim's candidates and aliases as compared, kept on the claim for the same reason as its order (`orderOf`). */
+function foldedOf(claim: Claim): NonNullable<Claim['folded']> {
+  return (claim.folded ??= { candidates: claim.candidates.map(fold), aliases: claim.aliases.map(fold) });
+}
+
 /**
  * The order claims are served in, as one string compared in code-point order: rank first; then
  * the first candidate, a name that is its own link before one made URL-safe into the same link,
@@ -208,13 +213,6 @@ const keptClaims = new WeakMap<Feature, { claims: Claim[]; unique: boolean[] }>(
  * Kept on the claim: a live preview keeps the claims of unchanged features, and sorting tens of
  * thousands of them compared their parts one by one, building a string for each comparison.
  */
-const orderPart = (part: string | number) => (typeof part === 'string' && part.includes('\0') ? part.replaceAll('\0', '\0\u0001') : String(part));
-
-/** A claim's candidates and aliases as compared, kept on the claim for the same reason as its order. */
-function foldedOf(claim: Claim): NonNullable<Claim['folded']> {
-  return (claim.folded ??= { candidates: claim.candidates.map(fold), aliases: claim.aliases.map(fold) });
-}
-
 function orderOf(claim: Claim): string {
   if (claim.order === undefined) {
     const verbatim = claim.permalink.ref.endsWith(`:${claim.candidates[0]}`) ? 0 : 1;
@@ -222,6 +220,10 @@ function orderOf(claim: Claim): string {
   }
   return claim.order;
 }
+
+/** One part of a claim's order, with any NUL in it escaped. */
+const orderPart = (part: string | number) => (typeof part === 'string' && part.includes('\0') ? part.replaceAll('\0', '\0\u0001') : String(part));
+
 /** The permanent link last made of each claim, reused while its ID and aliases are the same. */
 const made = new WeakMap<Claim, Permalink>();
 

@@ -16,10 +16,10 @@
  */
 import type { AstroIntegration } from 'astro';
 import { fileURLToPath } from 'node:url';
-import { LIVE_UPDATED_EVENT, LIVE_VERSION_PATH } from './live-names.ts';
 import { diagramSvg, drawingKey, drawingOf, type DiagramSvg } from '../core/diagram-svg.ts';
 import type { Drawings } from '../core/drawings.ts';
 import type { Diagram, Portal } from '../core/model.ts';
+import { LIVE_UPDATED_EVENT, LIVE_VERSION_PATH } from './live-names.ts';
 
 interface Live {
   portal?: Portal;

@@ -48,6 +48,7 @@ function runInlineScripts(body: HTMLElement): void {
 }
 
 const sidebarGroups = () => [...document.querySelectorAll<HTMLDetailsElement>('#starlight__sidebar details')];
+const versionMeta = () => document.querySelector<HTMLMetaElement>(`meta[name="${LIVE_VERSION_META}"]`);
 
 /** Shows the new version of this page: in place when both versions allow it, else by reloading. */
 async function update(): Promise<void> {
@@ -91,8 +92,6 @@ function onEdit(): void {
       }
     });
 }
-
-const versionMeta = () => document.querySelector<HTMLMetaElement>(`meta[name="${LIVE_VERSION_META}"]`);
 
 /** Updates the page when the model is newer than the one it was rendered from. */
 async function catchUp(): Promise<void> {

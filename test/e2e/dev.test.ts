@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { LIVE_VERSION_META, LIVE_VERSION_PATH } from '../../src/lib/live-names.ts';
 import { launch, ROOT, watchedPage } from './harness.ts';
 
 let content: string;
@@ -41,6 +43,22 @@ async function poll(route: string, predicate: (html: string, status: number) => 
   }
   return body;
 }
+
+/** Runs `test` on a page of its own in Chromium. */
+async function inBrowser(test: (watched: Awaited<ReturnType<typeof watchedPage>>) => Promise<void>): Promise<void> {
+  const browser = await launch();
+  try {
+    await test(await watchedPage(browser, origin));
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Marks the page's document, which a reload replaces and an update in place keeps. */
+const mark = (page: Page) => page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
+const marked = (page: Page) => page.evaluate(() => (window as { specportMarker?: string }).specportMarker === 'kept');
+
+const versionMeta = `meta[name="${LIVE_VERSION_META}"]`;
 
 beforeAll(async () => {
   content = await mkdtemp(path.join(tmpdir(), 'specport-dev-'));
@@ -90,15 +108,12 @@ describe('npm run dev', () => {
     expect(other).not.toContain(banner);
   }, 90_000);
 
-  it('updates an open feature page in place once its bundle changes, and the page keeps working', async () => {
-    const browser = await launch();
-    try {
-      const { page, consoleErrors } = await watchedPage(browser, origin);
+  it('updates an open feature page in place once its bundle changes, and the page keeps working', () =>
+    inBrowser(async ({ page, consoleErrors }) => {
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
       await page.goto(`${origin}/features/billing/`);
       await expect(page.locator('h1').first().textContent()).resolves.toBe('Billing');
-      // Set on this document: a reload would lose it.
-      await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
+      await mark(page);
       // The reader folds a sidebar group; the update keeps it folded.
       const groups = () => page.evaluate(() => [...document.querySelectorAll<HTMLDetailsElement>('#starlight__sidebar details')].map((d) => d.open));
       const before = await groups();
@@ -114,7 +129,7 @@ describe('npm run dev', () => {
       await writeFile(file, (await readFile(file, 'utf8')).replace('Rate-limit charges per customer.', 'Rate-limit charges per customer, edited live.'));
       // No navigation here: the server tells the page to update.
       await page.waitForFunction(() => document.body.textContent?.includes('edited live'), null, { timeout: 30_000 });
-      await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
+      expect(await marked(page)).toBe(true);
       expect(await groups()).toEqual(folded);
       // The new body's controls work: a copy button copies its NFR's permanent link.
       const button = page.locator('[data-copy-link*="/ref/BIL-NFR-"]').first();
@@ -126,17 +141,12 @@ describe('npm run dev', () => {
       const story = path.join(content, 'billing/feature.md');
       await writeFile(story, `${await readFile(story, 'utf8')}\n\n\`\`\`mermaid\npie title Charges by method\n  "Card" : 80\n  "Invoice" : 20\n\`\`\`\n`);
       await page.waitForSelector('pre.mermaid svg', { timeout: 60_000 });
-      await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
+      expect(await marked(page)).toBe(true);
       expect(consoleErrors.filter((e) => !/WebSocket|vite/i.test(e))).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+    }), 120_000);
 
-  it('brings a page that missed the news of an edit up to date as soon as its script runs', async () => {
-    const browser = await launch();
-    try {
-      const { page } = await watchedPage(browser, origin);
+  it('brings a page that missed the news of an edit up to date as soon as its script runs', () =>
+    inBrowser(async ({ page }) => {
       // The page hears nothing from the server, and its live-update script waits until the edit is linked.
       await page.routeWebSocket(/.*/, () => {});
       let release!: () => void;
@@ -147,36 +157,29 @@ describe('npm run dev', () => {
       });
       // Not until DOMContentLoaded: that waits for the module scripts, the held one among them.
       await page.goto(`${origin}/features/billing/`, { waitUntil: 'commit' });
-      await page.waitForSelector('meta[name="specport-live-version"]', { state: 'attached' });
+      await page.waitForSelector(versionMeta, { state: 'attached' });
       await page.waitForSelector('h1');
-      await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
-      const rendered = await page.locator('meta[name="specport-live-version"]').getAttribute('content');
+      await mark(page);
+      const rendered = await page.locator(versionMeta).getAttribute('content');
       expect(Number(rendered)).toBeGreaterThan(0);
       const file = path.join(content, 'billing/edge-cases.yaml');
       await writeFile(file, `${await readFile(file, 'utf8')}\n# edited while the page was loading\n`.replace(/scenario: (.*)/, 'scenario: $1 (caught up)'));
-      await poll('/__specport/live-version.txt', (body, status) => status === 200 && body !== rendered);
+      await poll(`/${LIVE_VERSION_PATH}`, (body, status) => status === 200 && body !== rendered);
       release();
       await page.waitForFunction(() => document.body.textContent?.includes('(caught up)'), null, { timeout: 30_000 });
-      await expect(page.evaluate(() => (window as { specportMarker?: string }).specportMarker)).resolves.toBe('kept');
-      expect(await page.locator('meta[name="specport-live-version"]').getAttribute('content')).not.toBe(rendered);
-    } finally {
-      await browser.close();
-    }
-  }, 90_000);
+      expect(await marked(page)).toBe(true);
+      expect(await page.locator(versionMeta).getAttribute('content')).not.toBe(rendered);
+    }), 90_000);
 
-  it('reloads an open page that is not a feature page once the content changes', async () => {
-    const browser = await launch();
-    try {
-      const { page } = await watchedPage(browser, origin);
+  it('reloads an open page that is not a feature page once the content changes', () =>
+    inBrowser(async ({ page }) => {
       await page.goto(`${origin}/registers/nfrs/`);
-      await page.evaluate(() => Object.assign(window, { specportMarker: 'kept' }));
+      await mark(page);
       const file = path.join(content, 'billing/nfr.yaml');
       await writeFile(file, (await readFile(file, 'utf8')).replace('Rate-limit charges per customer', 'Throttle charges per customer'));
-      await page.waitForFunction(() => document.body.textContent?.includes('Throttle charges') && !(window as { specportMarker?: string }).specportMarker, null, { timeout: 30_000 });
-    } finally {
-      await browser.close();
-    }
-  }, 90_000);
+      await page.waitForFunction(() => document.body.textContent?.includes('Throttle charges'), null, { timeout: 30_000 });
+      expect(await marked(page)).toBe(false);
+    }), 90_000);
 
   it('publishes a bundle folder added while it runs, with its permanent links and contract, and drops it when removed', async () => {
     const copy = path.join(content, 'billing-two');
