@@ -1,6 +1,7 @@
 /**
  * Specport itself, as a reader runs it: the `specport check` and `specport build` CLI processes
- * with the pinned Node, each given its own parse-cache folder (SPECPORT_CACHE_DIR).
+ * started as npm scripts start them (the file itself, whose first line gives Node its flags) with
+ * the pinned Node, each given its own parse-cache folder (SPECPORT_CACHE_DIR).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,9 +22,16 @@ export const lastLine = (text: string) =>
     .filter((l) => l.trim())
     .at(-1) ?? '';
 
+/** Runs `specport <args>` with this Node first on the PATH, as `npm run` does with the pinned one. */
+function runCli(args: string[], cacheDir: string): Promise<Measured> {
+  const env = buildEnv({ SPECPORT_CACHE_DIR: cacheDir });
+  env['PATH'] = [path.dirname(process.execPath), env['PATH']].filter(Boolean).join(path.delimiter);
+  return runMeasured(CLI, args, { cwd: ROOT, env });
+}
+
 /** `specport check` of `content`; wall time of the process. */
 export function check(content: string, cacheDir: string): Promise<Measured> {
-  return runMeasured(process.execPath, [CLI, 'check', '--content', content], { cwd: ROOT, env: buildEnv({ SPECPORT_CACHE_DIR: cacheDir }) });
+  return runCli(['check', '--content', content], cacheDir);
 }
 
 /** `check` twice with the same cache folder (which must be new and empty): cold, then warm. */
@@ -47,7 +55,7 @@ export async function outputFigures(out: string): Promise<Pick<BuildFigures, 'ou
 /** `specport build` into `out` (which must not exist) with a new, empty cache folder. */
 export async function build(content: string, out: string, cacheDir: string): Promise<{ figures: BuildFigures; run: Measured }> {
   await mkdir(cacheDir, { recursive: true });
-  const run = await runMeasured(process.execPath, [CLI, 'build', '--content', content, '--out', out], { cwd: ROOT, env: buildEnv({ SPECPORT_CACHE_DIR: cacheDir }) });
+  const run = await runCli(['build', '--content', content, '--out', out], cacheDir);
   return { run, figures: { code: run.code, ms: run.ms, peakRss: run.peakRss, ...(await outputFigures(out)) } };
 }
 

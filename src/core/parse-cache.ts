@@ -14,8 +14,8 @@
  * grows past one portal's worth. A cache that cannot be read or written is simply not used.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ParsedBundle } from './bundle.ts';
@@ -52,6 +52,12 @@ interface Stored {
 }
 
 export interface ParseCache {
+  /**
+   * The key of `bundle` (see `bundleKey`). A bundle whose files' status (inode, size, times) is
+   * the one they had when its key was last made, long enough after they last changed, gets that
+   * key again without its files being read.
+   */
+  key(bundle: ScannedBundle, limits: SizeLimits, code: string): Promise<string>;
   /** The parse result stored under `key`, if its outside files are unchanged. */
   get(key: string): Promise<ParsedBundle | undefined>;
   /** Stores a fresh parse result (unless it depends on the machine's speed). */
@@ -68,8 +74,13 @@ export interface ParseCache {
   forget(key: string): void;
   /** Writes the entries used since the cache was opened, and only those, to disk. */
   save(): Promise<void>;
-  /** Hits and misses since the cache was opened. */
-  readonly stats: { hits: number; misses: number };
+  /** Hits and misses since the cache was opened, and how many keys were known from their files' status. */
+  readonly stats: { hits: number; misses: number; unread: number };
+}
+
+export interface CacheOptions {
+  /** The clock that tells whether a file changed too recently for its status to stand for its bytes; `Date.now` by default. */
+  now?: () => number;
 }
 
 /** The pack's layout; a pack of another layout reads as no cache. */
@@ -131,24 +142,52 @@ async function writePack(file: string, entries: ReadonlyMap<string, Stored>, val
  * Opens the cache for one set of content roots in `dir` (created when first saved). Reading a
  * missing or damaged pack gives an empty cache.
  */
-export async function openParseCache(dir: string, roots: readonly string[]): Promise<ParseCache> {
-  const file = path.join(dir, `parse-${digest(roots.map((r) => path.resolve(r)).join('\0')).slice(0, 16)}.bin`);
+export async function openParseCache(dir: string, roots: readonly string[], { now = Date.now }: CacheOptions = {}): Promise<ParseCache> {
+  const name = `parse-${digest(roots.map((r) => path.resolve(r)).join('\0')).slice(0, 16)}`;
+  const file = path.join(dir, `${name}.bin`);
+  const statusFile = path.join(dir, `${name}.status`);
   let entries = new Map<string, Stored>();
   let values = new Map<string, Buffer>();
+  let statuses = new Map<string, string>();
   try {
     const packed = readPack(await readFile(file));
     if (packed) ({ entries, values } = packed);
   } catch {
     // No cache yet, or a damaged pack: start empty.
   }
+  try {
+    statuses = readStatuses(await readFile(statusFile)) ?? statuses;
+  } catch {
+    // No statuses yet, or damaged: every bundle's files are read for its key.
+  }
   const used = new Map<string, Stored>();
   const usedValues = new Map<string, Buffer>();
-  const stats = { hits: 0, misses: 0 };
+  const usedStatuses = new Map<string, string>();
+  /** Whether a status was learnt since the statuses were read or written. */
+  let learnt = false;
+  const stats = { hits: 0, misses: 0, unread: 0 };
   /** Counts what was stored or dropped; `onDisk` is the count the pack on disk holds. */
   let stores = 0;
   let onDisk = 0;
   return {
     stats,
+    async key(bundle, limits, code) {
+      const status = statusOf(bundle, limits, code, now() - SETTLED_MS);
+      const known = status === undefined ? undefined : (usedStatuses.get(status) ?? statuses.get(status));
+      if (status !== undefined && known !== undefined) {
+        usedStatuses.set(status, known);
+        stats.unread++;
+        return known;
+      }
+      // The status was taken before the files are read: a file that changes in between has
+      // another status next time, so the status can never stand for bytes older than its own.
+      const key = await bundleKey(bundle, limits, code);
+      if (status !== undefined) {
+        usedStatuses.set(status, key);
+        learnt = true;
+      }
+      return key;
+    },
     async get(key) {
       const stored = used.get(key) ?? entries.get(key);
       if (!stored || !(await outsideUnchanged(stored.outside))) {
@@ -213,19 +252,77 @@ export async function openParseCache(dir: string, roots: readonly string[]): Pro
         const now = new Date();
         await utimes(file, now, now).catch(() => {});
       }
+      if (learnt || usedStatuses.size !== statuses.size) {
+        learnt = false;
+        await writeStatuses(statusFile, usedStatuses, new Set(used.keys())).catch(() => {});
+      }
       // What was used stays used: a live preview asks again only for the bundles that change.
       entries = new Map(used);
       values = new Map(usedValues);
+      statuses = new Map(usedStatuses);
     },
   };
 }
+
+/**
+ * How long after a file last changed its status may stand for its bytes: longer than the coarsest
+ * file system clock (FAT's two seconds), so that a later change always gives other times.
+ */
+const SETTLED_MS = 3_000;
+
+/**
+ * The status of a bundle's files as one digest: what its key covers besides the bytes, and for
+ * each file its device, inode, mode, size and change times in nanoseconds (as git's index keeps
+ * them). Undefined when a file is not a regular file or cannot be read, or when one changed at
+ * `settled` (milliseconds since the epoch) or later: a change within the same tick of the file
+ * system's clock could leave its times as they were. The change time (ctime) moves with every
+ * write and cannot be set back, so restoring a file's modification time does not restore its status.
+ */
+function statusOf(bundle: ScannedBundle, limits: SizeLimits, code: string, settled: number): string | undefined {
+  const before = BigInt(Math.floor(settled)) * 1_000_000n;
+  const hash = createHash('sha256').update(keyPrefix(bundle, limits, code));
+  for (const name of bundle.files) {
+    let info: BigIntStats;
+    try {
+      info = statSync(path.join(bundle.abs, name), { bigint: true });
+    } catch {
+      return undefined;
+    }
+    if (!info.isFile() || info.mtimeNs >= before || info.ctimeNs >= before) return undefined;
+    hash.update(`${name}\0${info.dev}\0${info.ino}\0${info.mode}\0${info.size}\0${info.mtimeNs}\0${info.ctimeNs}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/** The statuses file: its layout, then each status with the key it stands for. */
+interface StatusFile {
+  format: number;
+  statuses: Array<[status: string, key: string]>;
+}
+
+/** The statuses of a statuses file, or undefined when it has another layout. */
+function readStatuses(bytes: Buffer): Map<string, string> | undefined {
+  const read = deserialize(bytes) as StatusFile;
+  if (read?.format !== FORMAT || !Array.isArray(read.statuses)) return undefined;
+  return new Map(read.statuses.filter((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string'));
+}
+
+/** Writes the statuses whose keys are among `keys` (the entries the pack keeps), so that the file never outgrows the pack. */
+async function writeStatuses(file: string, statuses: ReadonlyMap<string, string>, keys: ReadonlySet<string>): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, serialize({ format: FORMAT, statuses: [...statuses].filter(([, key]) => keys.has(key)) } satisfies StatusFile));
+  await rename(temp, file);
+}
+
+/** What a bundle's key covers besides its files: Specport's code, where the bundle is, the size limits and the links it refused. */
+const keyPrefix = (bundle: ScannedBundle, limits: SizeLimits, code: string) => `${code}\0${bundle.abs}\0${bundle.dir}\0${JSON.stringify(limits)}\0${(bundle.refused ?? []).join('\0')}\0`;
 
 /**
  * The key of one bundle: its files' names and bytes, where it is, the size limits and `code`
  * (the digest of Specport itself, from `codeDigest`). Reads every file of the bundle.
  */
 export async function bundleKey(bundle: ScannedBundle, limits: SizeLimits, code: string): Promise<string> {
-  const hash = createHash('sha256').update(`${code}\0${bundle.abs}\0${bundle.dir}\0${JSON.stringify(limits)}\0${(bundle.refused ?? []).join('\0')}\0`);
+  const hash = createHash('sha256').update(keyPrefix(bundle, limits, code));
   const largest = Math.max(limits.file, limits.contract);
   for (const name of bundle.files) {
     const bytes = keyBytes(path.join(bundle.abs, name), largest);
@@ -273,13 +370,13 @@ export function codeDigest(): Promise<string> {
 /** Packs kept: one per set of content roots, the most recently written first. */
 const MAX_PACKS = 8;
 
-/** Removes all but the newest packs, so that portals built once (tests, previews) do not pile up. */
+/** Removes all but the newest packs, with their statuses, so that portals built once (tests, previews) do not pile up. */
 async function prune(dir: string): Promise<void> {
   const packs = (await readdir(dir)).filter((name) => /^parse-[0-9a-f]+\.bin$/.test(name)).map((name) => path.join(dir, name));
   if (packs.length <= MAX_PACKS) return;
   const dated = await Promise.all(packs.map(async (file) => ({ file, time: (await stat(file).catch(() => undefined))?.mtimeMs ?? 0 })));
   dated.sort((a, b) => b.time - a.time);
-  await Promise.all(dated.slice(MAX_PACKS).map(({ file }) => rm(file, { force: true })));
+  await Promise.all(dated.slice(MAX_PACKS).flatMap(({ file }) => [file, file.replace(/\.bin$/, '.status')]).map((file) => rm(file, { force: true })));
 }
 
 const digest = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');

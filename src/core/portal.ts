@@ -18,7 +18,7 @@ import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 import { capPerFile } from './too-many.ts';
 import type { LiveKeys } from './live-state.ts';
-import { bundleKey, codeDigest, type ParseCache } from './parse-cache.ts';
+import { codeDigest, type ParseCache } from './parse-cache.ts';
 
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
@@ -63,7 +63,7 @@ export async function loadPortal(contentRoots: string | readonly string[], optio
   const parsed = await Promise.all(
     scanned.bundles.map((bundle) =>
       limit(async () => {
-        const key = cache ? (options.keys?.get(bundle.abs) ?? (await bundleKey(bundle, config.limits, code))) : undefined;
+        const key = cache ? (options.keys?.get(bundle.abs) ?? (await cache.key(bundle, config.limits, code))) : undefined;
         if (key) options.keys?.set(bundle.abs, key);
         const cached = key ? await cache!.get(key) : undefined;
         if (cached) return cached;

@@ -41,8 +41,8 @@ describe('a portal loaded through the cache', () => {
     expect(fresh.features.length).toBeGreaterThanOrEqual(5);
     expect(published(first)).toBe(published(fresh));
     expect(published(second)).toBe(published(fresh));
-    expect(cold).toEqual({ hits: 0, misses: fresh.features.length });
-    expect(warm).toEqual({ hits: fresh.features.length, misses: 0 });
+    expect(cold).toMatchObject({ hits: 0, misses: fresh.features.length });
+    expect(warm).toMatchObject({ hits: fresh.features.length, misses: 0 });
   }, 120_000);
 
   // Dangling and malformed references are reported where they were written, which the cache
@@ -68,8 +68,109 @@ describe('a portal loaded through the cache', () => {
     await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Renamed on purpose'));
     const cache = await openParseCache(dir, [root]);
     const after = await loadPortal(root, { configDir: root, cache });
-    expect(cache.stats).toEqual({ hits: before.features.length - 1, misses: 1 });
+    expect(cache.stats).toMatchObject({ hits: before.features.length - 1, misses: 1 });
     expect(after.features.map((f) => f.meta.title)).toContain('Renamed on purpose');
+  }, 60_000);
+});
+
+/** A clock a minute ahead: files written by the test look settled to it. */
+const later = () => Date.now() + 60_000;
+
+describe("a bundle's key, known from its files' status", () => {
+  /** A file that keeps `file`'s times to the nanosecond (touch -r copies them exactly; utimes rounds). */
+  async function keepTimes(file: string) {
+    const reference = path.join(await temp(), 'times');
+    await writeFile(reference, '');
+    execFileSync('touch', ['-r', file, reference]);
+    return reference;
+  }
+  const putBack = (reference: string, file: string) => execFileSync('touch', ['-r', reference, file]);
+
+  async function copyOfValid() {
+    const root = await temp();
+    await cp(path.join(import.meta.dirname, '../fixtures/portal-valid'), root, { recursive: true });
+    return root;
+  }
+
+  it('is found without reading the files once they have settled, and the portal is the same', async () => {
+    const root = await copyOfValid();
+    const dir = await temp();
+    const fresh = await loadPortal(root, { configDir: root });
+    const first = await openParseCache(dir, [root], { now: later });
+    await loadPortal(root, { configDir: root, cache: first });
+    expect(first.stats).toEqual({ hits: 0, misses: fresh.features.length, unread: 0 });
+    const second = await openParseCache(dir, [root], { now: later });
+    const again = await loadPortal(root, { configDir: root, cache: second });
+    expect(second.stats).toEqual({ hits: fresh.features.length, misses: 0, unread: fresh.features.length });
+    expect(published(again)).toBe(published(fresh));
+  }, 60_000);
+
+  it('is not taken from the status of files that changed within the last seconds', async () => {
+    const root = await copyOfValid();
+    const dir = await temp();
+    // The files were just written: on the real clock, a change in the same tick could keep their times.
+    await loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root]) });
+    const cache = await openParseCache(dir, [root]);
+    const portal = await loadPortal(root, { configDir: root, cache });
+    expect(cache.stats).toEqual({ hits: portal.features.length, misses: 0, unread: 0 });
+  }, 60_000);
+
+  it('is read again after an edit that keeps the size and puts the modification time back', async () => {
+    const root = await copyOfValid();
+    const dir = await temp();
+    const before = await loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root], { now: later }) });
+    const feature = before.features[0]!;
+    const file = path.join(root, feature.dir, 'feature.md');
+    const { ino, size, mtimeNs } = await stat(file, { bigint: true });
+    const times = await keepTimes(file);
+    const text = await readFile(file, 'utf8');
+    const edited = text.replace(feature.meta.title, 'X'.repeat(feature.meta.title.length));
+    expect(edited).not.toBe(text);
+    await writeFile(file, edited);
+    putBack(times, file);
+    // Everything but the change time is as it was, to the nanosecond.
+    expect(await stat(file, { bigint: true })).toMatchObject({ ino, size, mtimeNs });
+    const cache = await openParseCache(dir, [root], { now: later });
+    const after = await loadPortal(root, { configDir: root, cache });
+    expect(cache.stats).toEqual({ hits: before.features.length - 1, misses: 1, unread: before.features.length - 1 });
+    expect(after.features.map((f) => f.meta.title)).toContain('X'.repeat(feature.meta.title.length));
+  }, 60_000);
+
+  it('is read again when a file is replaced by another of the same size and times, or the bundle gains a file', async () => {
+    const root = await copyOfValid();
+    const dir = await temp();
+    const before = await loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root], { now: later }) });
+    const [first, second] = before.features;
+    // A new file (a new inode) with the old one's size and times, as a copy that keeps them would leave.
+    const file = path.join(root, first!.dir, 'feature.md');
+    const { size, mtimeNs } = await stat(file, { bigint: true });
+    const times = await keepTimes(file);
+    const text = await readFile(file, 'utf8');
+    await rm(file);
+    await writeFile(file, text.replace(first!.meta.title, 'Y'.repeat(first!.meta.title.length)));
+    putBack(times, file);
+    expect(await stat(file, { bigint: true })).toMatchObject({ size, mtimeNs });
+    await writeFile(path.join(root, second!.dir, 'notes.md'), 'A stray note.\n');
+    const cache = await openParseCache(dir, [root], { now: later });
+    const after = await loadPortal(root, { configDir: root, cache });
+    expect(cache.stats).toMatchObject({ misses: 2, unread: before.features.length - 2 });
+    expect(after.features.map((f) => f.meta.title)).toContain('Y'.repeat(first!.meta.title.length));
+    expect(after.diagnostics.some((d) => d.file.endsWith(`${second!.dir}/notes.md`))).toBe(true);
+  }, 60_000);
+
+  it('is read again when the statuses are damaged, and the statuses are written anew', async () => {
+    const root = await copyOfValid();
+    const dir = await temp();
+    await loadPortal(root, { configDir: root, cache: await openParseCache(dir, [root], { now: later }) });
+    const [statuses] = (await readdir(dir)).filter((f) => f.endsWith('.status'));
+    expect(statuses).toMatch(/^parse-[0-9a-f]+\.status$/);
+    await writeFile(path.join(dir, statuses!), 'not statuses');
+    const damaged = await openParseCache(dir, [root], { now: later });
+    const portal = await loadPortal(root, { configDir: root, cache: damaged });
+    expect(damaged.stats).toEqual({ hits: portal.features.length, misses: 0, unread: 0 });
+    const mended = await openParseCache(dir, [root], { now: later });
+    await loadPortal(root, { configDir: root, cache: mended });
+    expect(mended.stats).toEqual({ hits: portal.features.length, misses: 0, unread: portal.features.length });
   }, 60_000);
 });
 
@@ -155,7 +256,7 @@ describe('the cache itself', () => {
     const valid = path.join(import.meta.dirname, '../fixtures/portal-valid');
     const roots = [valid];
     await loadPortal(valid, { cache: await openParseCache(dir, roots) });
-    const [pack] = await readdir(dir);
+    const [pack] = (await readdir(dir)).filter((f) => f.endsWith('.bin'));
     expect(pack).toMatch(/^parse-[0-9a-f]+\.bin$/);
     const whole = await readFile(path.join(dir, pack!));
     for (const damaged of [Buffer.from('not a cache'), whole.subarray(0, whole.length - 1), whole.subarray(0, 3)]) {
@@ -168,7 +269,7 @@ describe('the cache itself', () => {
     // Written again whole by the last load: read back, every bundle is found.
     const cache = await openParseCache(dir, roots);
     const portal = await loadPortal(valid, { cache });
-    expect(cache.stats).toEqual({ hits: portal.features.length, misses: 0 });
+    expect(cache.stats).toMatchObject({ hits: portal.features.length, misses: 0 });
   }, 60_000);
 
   it('writes the pack again only when it would change', async () => {
@@ -200,9 +301,11 @@ describe('the cache itself', () => {
     const dir = await temp();
     const valid = path.join(import.meta.dirname, '../fixtures/portal-valid');
     for (let i = 0; i < 10; i++) {
-      await loadPortal(valid, { cache: await openParseCache(dir, [valid, `/nowhere/${i}`]) });
+      await loadPortal(valid, { cache: await openParseCache(dir, [valid, `/nowhere/${i}`], { now: later }) });
     }
     expect((await readdir(dir)).filter((f) => f.endsWith('.bin'))).toHaveLength(8);
+    // Each pack's statuses go with it.
+    expect((await readdir(dir)).filter((f) => f.endsWith('.status'))).toHaveLength(8);
   }, 60_000);
 
   it('lives in node_modules/.cache/specport unless SPECPORT_CACHE_DIR says otherwise, and is off when that is empty', () => {
