@@ -1,9 +1,10 @@
 /**
  * Specport itself, as a reader runs it: the `specport check` and `specport build` CLI processes
- * started as npm scripts start them (the file itself, whose first line gives Node its flags) with
- * the pinned Node, each given its own parse-cache folder (SPECPORT_CACHE_DIR).
+ * with the pinned Node and the flags npm scripts give it, each given its own parse-cache folder
+ * (SPECPORT_CACHE_DIR).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT } from '../../test/e2e/harness.ts';
@@ -22,11 +23,12 @@ export const lastLine = (text: string) =>
     .filter((l) => l.trim())
     .at(-1) ?? '';
 
-/** Runs `specport <args>` with this Node first on the PATH, as `npm run` does with the pinned one. */
+/** The Node flags package.json's `check` script gives the CLI, so that the bench runs it as `npm run check` does. */
+const NODE_FLAGS = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['check']!.split(/\s+/).filter((word) => word.startsWith('--'));
+
+/** Runs `specport <args>` with the Node running the bench (the pinned one) and the flags of the npm scripts. */
 function runCli(args: string[], cacheDir: string): Promise<Measured> {
-  const env = buildEnv({ SPECPORT_CACHE_DIR: cacheDir });
-  env['PATH'] = [path.dirname(process.execPath), env['PATH']].filter(Boolean).join(path.delimiter);
-  return runMeasured(CLI, args, { cwd: ROOT, env });
+  return runMeasured(process.execPath, [...NODE_FLAGS, CLI, ...args], { cwd: ROOT, env: buildEnv({ SPECPORT_CACHE_DIR: cacheDir }) });
 }
 
 /** `specport check` of `content`; wall time of the process. */

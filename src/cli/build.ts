@@ -18,8 +18,9 @@ export async function buildPortal(argv: readonly string[], out: string): Promise
     // again; a page render leaves mostly garbage, so 1.2 times holds the heap near what is live
     // (about 0.6 GB less at 1,000 features) at no measurable cost in time. `--expose-gc` lets the
     // loader collect once the model is loaded, before the scripts are bundled (loaders/specport.ts).
-    // A young generation of 8 MB per semi-space, as the CLI's own (bin/specport.mjs), whichever way
-    // this process was started: 100 features built in 23-25 s instead of 26-30 s, 0.15 GB lower.
+    // A young generation of 8 MB per semi-space, as npm scripts give the CLI itself (see
+    // bin/specport.mjs), however this process was started: 100 features built in 23-25 s instead
+    // of 26-30 s, 0.15 GB lower.
     const child = spawn(process.execPath, [...process.execArgv, '--max-semi-space-size=8', '--heap-growing-percent=20', '--expose-gc', process.argv[1]!, ...argv], {
       stdio: 'inherit',
       // The allocator of the bundler and of the Astro compiler (mimalloc, in their native modules)
