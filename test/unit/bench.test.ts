@@ -203,6 +203,7 @@ const bench = (sizes: SizeResult[], extra: Partial<BenchResult> = {}): BenchResu
 });
 
 const status = (result: BenchResult, start: string) => evaluateBudgets(result).find((b) => b.budget.startsWith(start))?.status;
+const figure = (result: BenchResult, start: string) => evaluateBudgets(result).find((b) => b.budget.startsWith(start))?.figure;
 
 describe('budgets', () => {
   it('evaluates the build, scaling, check and memory budgets against the largest and smallest sizes', () => {
@@ -249,6 +250,7 @@ describe('budgets', () => {
     expect(status(ok, "Scalar's bundle")).toBe('ok');
     expect(status(ok, 'no request')).toBe('ok');
     expect(status(ok, 'dev')).toBe('ok');
+    expect(figure(ok, 'dev')).toBe('900 ms median of 3, 2 within 1 s, slowest 2 s (page updated by itself)');
 
     const bad = bench([], {
       pageJs: { ...pageJs, feature: { ...pageJs.feature, gzip: 151 * 1024, foreign: ['https://cdn.example.com/x.js'] }, scalarOnFeature: ['http://127.0.0.1/_astro/api.js'] },
