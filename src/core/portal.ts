@@ -18,7 +18,8 @@ import type { Portal } from './model.ts';
 import { scan } from './scan.ts';
 import { capPerFile } from './too-many.ts';
 import type { LiveKeys } from './live-state.ts';
-import { codeDigest, type ParseCache } from './parse-cache.ts';
+import { codeDigest } from './bundle-key.ts';
+import type { ParseCache } from './parse-cache.ts';
 
 export interface LoadOptions {
   /** Where to look for `specport.config.*`; the working directory by default. */
